@@ -1,0 +1,46 @@
+// Typed errors: each has a code and a message a person can act on. Known errors
+// print without a stack; the exit code follows the error's class.
+
+export type ErrorCode =
+  | 'PLAN_INVALID'
+  | 'USAGE'
+  | 'PATCH_FAILED'
+  | 'CONFIG_DROPPED'
+  | 'BUILD_FAILED'
+  | 'SOURCE_INVALID'
+  | 'HOST_MISSING'
+  | 'BOOT_FAILED'
+  | 'GUEST_FAILED'
+  | 'RESULTS_IO'
+  | 'INTERRUPTED';
+
+/** Exit codes: 0 all passed, 1 a case failed, 2 usage or plan error, 69 infrastructure failure. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, infra: 69, sigint: 130, sigterm: 143 } as const;
+
+export class DaxlabError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Extra lines shown under the message (log tails, fix hints). */
+    readonly detail: string[] = [],
+  ) {
+    super(message);
+    this.name = 'DaxlabError';
+  }
+
+  /** Exit code for this error: bad input is 2, everything else is infrastructure. */
+  get exitCode(): number {
+    switch (this.code) {
+      case 'PLAN_INVALID':
+      case 'USAGE':
+      case 'PATCH_FAILED':
+      case 'CONFIG_DROPPED':
+      case 'SOURCE_INVALID':
+        return EXIT.usage;
+      case 'INTERRUPTED':
+        return EXIT.sigint;
+      default:
+        return EXIT.infra;
+    }
+  }
+}

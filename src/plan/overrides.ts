@@ -1,0 +1,150 @@
+// Applies command-line flags on top of a plan (file or built-in), checking each flag like the parser does.
+import { BACKENDS, DEFAULT_PLAN_FILE, FILESYSTEMS, STOCK_LABEL, defaultConfigPaths } from './defaults.js';
+import { badGitRefMessage, missingConfigMessage, resolveConfigRef, resolveFrom } from './paths.js';
+import type { BackendName, FsName, Plan, PlanContext, PlanIssue, SourceSpec } from './types.js';
+
+/** Flag values from the command line; undefined (or an empty list) leaves the plan's value. */
+export interface PlanOverrides {
+  /** A kernel tree directory (a git repository when gitRef is given). */
+  source?: string;
+  gitRef?: string;
+  /** Appended after the plan's patches. */
+  patches?: string[];
+  /** Appended after the plan's config fragments (bare names resolve in kernel-configs/). */
+  configs?: string[];
+  backend?: string;
+  /** Replaces the plan's filesystems. */
+  filesystems?: string[];
+  repeats?: number;
+  label?: string;
+}
+
+/** The flag each override is reported under. */
+export const OVERRIDE_FLAGS: Readonly<Record<keyof PlanOverrides, string>> = {
+  source: '--source',
+  gitRef: '--git-ref',
+  patches: '--patch',
+  configs: '--config',
+  backend: '--backend',
+  filesystems: '--fs',
+  repeats: '--repeats',
+  label: '--label',
+};
+
+/** The file name issues about flags carry. */
+export const COMMAND_LINE = '<command line>';
+
+/** The label a stock plan gets when flags add patches to it. */
+const PATCHED_LABEL = 'patched';
+
+type Report = (flag: keyof PlanOverrides, message: string) => void;
+
+/** The plan with the flags applied (paths resolve from ctx.baseDir, the cwd); the plan only when there are no issues. */
+export function applyOverrides(plan: Plan, o: PlanOverrides, ctx: PlanContext): { plan?: Plan; issues: PlanIssue[] } {
+  const issues: PlanIssue[] = [];
+  const report: Report = (flag, message) =>
+    issues.push({ file: COMMAND_LINE, line: 0, field: OVERRIDE_FLAGS[flag], message });
+
+  const source = overrideSource(plan.kernel.source, o, ctx, report);
+  const backend = overrideBackend(plan.backend, o.backend, report);
+  const added = overridePatches(o.patches ?? [], ctx, report);
+  const configs = [...baseConfigs(plan, backend, ctx), ...overrideConfigs(o.configs ?? [], ctx, report)];
+  const filesystems = overrideFilesystems(plan.filesystems, o.filesystems, report);
+  if (o.repeats !== undefined && !(Number.isSafeInteger(o.repeats) && o.repeats >= 1)) {
+    report('repeats', `expected a positive integer, got ${o.repeats}`);
+  }
+  if (o.label !== undefined && o.label === '') report('label', 'expected a non-empty string');
+  if (issues.length > 0) return { issues };
+
+  const patches = [...plan.kernel.patches, ...added];
+  const label = o.label ?? derivedLabel(plan, patches.length);
+  return {
+    plan: {
+      ...plan,
+      kernel: { source, patches, configs, label },
+      backend,
+      filesystems,
+      repeats: o.repeats ?? plan.repeats,
+    },
+    issues,
+  };
+}
+
+/** The kernel source after --source / --git-ref. */
+function overrideSource(current: SourceSpec, o: PlanOverrides, ctx: PlanContext, report: Report): SourceSpec {
+  if (o.gitRef !== undefined) {
+    const bad = o.gitRef === '' ? 'expected a non-empty git ref' : badGitRefMessage(o.gitRef);
+    if (bad) report('gitRef', bad);
+  }
+  if (o.source !== undefined) {
+    const path = resolveFrom(ctx, o.source);
+    if (o.source === '' || !ctx.fileExists(path)) report('source', `source directory not found: ${path}`);
+    return o.gitRef === undefined ? { kind: 'dir', path } : { kind: 'git', repo: path, ref: o.gitRef };
+  }
+  if (o.gitRef === undefined) return current;
+  if (current.kind === 'git') return { ...current, ref: o.gitRef };
+  if (current.kind === 'dir') return { kind: 'git', repo: current.path, ref: o.gitRef };
+  report('gitRef', `${OVERRIDE_FLAGS.gitRef} needs ${OVERRIDE_FLAGS.source} DIR or a git source in the plan`);
+  return current;
+}
+
+/** The backend after --backend. */
+function overrideBackend(current: BackendName, wanted: string | undefined, report: Report): BackendName {
+  if (wanted === undefined) return current;
+  if ((BACKENDS as readonly string[]).includes(wanted)) return wanted as BackendName;
+  report('backend', `unknown value '${wanted}'; expected one of: ${BACKENDS.join(', ')}`);
+  return current;
+}
+
+/** The plan's configs; default configs follow a backend change (virtiofs adds its fragment). */
+function baseConfigs(plan: Plan, backend: BackendName, ctx: PlanContext): string[] {
+  const planDefaults = defaultConfigPaths(plan.backend, ctx.configsDir);
+  const isDefault =
+    plan.kernel.configs.length === planDefaults.length && plan.kernel.configs.every((c, i) => c === planDefaults[i]);
+  return isDefault ? defaultConfigPaths(backend, ctx.configsDir) : [...plan.kernel.configs];
+}
+
+/** Resolved --config fragments, reporting each missing one. */
+function overrideConfigs(refs: readonly string[], ctx: PlanContext, report: Report): string[] {
+  const out: string[] = [];
+  for (const ref of refs) {
+    const missing = ref === '' ? 'expected a config fragment name or path' : missingConfigMessage(ref, ctx);
+    if (missing) report('configs', missing);
+    else out.push(resolveConfigRef(ref, ctx));
+  }
+  return out;
+}
+
+/** Resolved --patch files, reporting each missing one. */
+function overridePatches(paths: readonly string[], ctx: PlanContext, report: Report): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    const abs = resolveFrom(ctx, p);
+    if (p !== '' && ctx.fileExists(abs)) out.push(abs);
+    else report('patches', `patch file not found: ${abs}`);
+  }
+  return out;
+}
+
+/** The filesystems after --fs: a replacement list of known, distinct filesystems. */
+function overrideFilesystems(current: FsName[], wanted: readonly string[] | undefined, report: Report): FsName[] {
+  if (!wanted || wanted.length === 0) return [...current];
+  const out: FsName[] = [];
+  for (const fs of wanted) {
+    if (!(FILESYSTEMS as readonly string[]).includes(fs)) {
+      report('filesystems', `unknown value '${fs}'; expected one of: ${FILESYSTEMS.join(', ')}`);
+    } else if (out.includes(fs as FsName)) {
+      report('filesystems', `duplicate filesystem '${fs}'`);
+    } else {
+      out.push(fs as FsName);
+    }
+  }
+  return out;
+}
+
+/** Keeps the plan's label, except a stock label becomes the plan's name once flags add patches. */
+function derivedLabel(plan: Plan, patchCount: number): string {
+  const wasStock = plan.kernel.patches.length === 0 && plan.kernel.label === STOCK_LABEL;
+  if (!wasStock || patchCount === 0) return plan.kernel.label;
+  return plan.file === DEFAULT_PLAN_FILE ? PATCHED_LABEL : plan.name;
+}

@@ -1,0 +1,59 @@
+// Parses a plan file's text into a validated Plan, collecting every issue with its line and field.
+import { basename, extname } from 'node:path';
+import { LineCounter, parseDocument, type Node } from 'yaml';
+import { BACKENDS } from './defaults.js';
+import { readKernel } from './parse-kernel.js';
+import { readFilesystems, readTimeouts, readVm } from './parse-settings.js';
+import { readWorkloads } from './parse-workloads.js';
+import type { BackendName, Plan, PlanContext, PlanIssue } from './types.js';
+import { isAbsent, readChoice, readInt, readMap, readString, type Reader } from './yaml-read.js';
+
+const TOP_KEYS = ['name', 'kernel', 'backend', 'filesystems', 'workloads', 'repeats', 'timeouts', 'vm'] as const;
+
+/** Parses plan YAML; returns the plan only when there are no issues. */
+export function parsePlanText(text: string, file: string, ctx: PlanContext): { plan?: Plan; issues: PlanIssue[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const r: Reader = { file, lines, doc, issues: [] };
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    r.issues.push({ file, line: lines.linePos(e.pos[0]).line, field: '', message: firstLine(e.message) });
+  }
+  const plan = readPlan(r, doc.contents, file, ctx);
+  const issues = sortByLine(r.issues);
+  return plan && issues.length === 0 ? { plan, issues } : { issues };
+}
+
+/** Reads the top-level mapping; an empty document is the all-defaults plan. */
+function readPlan(r: Reader, root: Node | null, file: string, ctx: PlanContext): Plan | undefined {
+  const fields = isAbsent(root) ? new Map<string, Node>() : readMap(r, root, '', TOP_KEYS);
+  if (!fields) return undefined;
+  const nameNode = fields.get('name');
+  const name = nameNode ? readString(r, nameNode, 'name') : nameFromFile(file);
+  const backendNode = fields.get('backend');
+  const backend = backendNode ? readChoice(r, backendNode, 'backend', BACKENDS) : 'pmem';
+  const kernel = readKernel(r, fields.get('kernel'), ctx, backend ?? 'pmem', name ?? nameFromFile(file));
+  const filesystems = readFilesystems(r, fields.get('filesystems'));
+  const workloads = readWorkloads(r, fields.get('workloads'), ctx.knownWorkloads);
+  const repeatsNode = fields.get('repeats');
+  const repeats = repeatsNode ? readInt(r, repeatsNode, 'repeats', 1) : 1;
+  const timeouts = readTimeouts(r, fields.get('timeouts'));
+  const vm = readVm(r, fields.get('vm'), ctx);
+  if (name === undefined || !backend || !kernel || !filesystems || !workloads) return undefined;
+  if (repeats === undefined || !timeouts || !vm) return undefined;
+  return { name, file, kernel, backend: backend as BackendName, filesystems, workloads, repeats, timeouts, vm };
+}
+
+/** The default plan name: the file's base name without its extension. */
+function nameFromFile(file: string): string {
+  return basename(file, extname(file));
+}
+
+/** The first line of a parser message (the yaml package may append context). */
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim();
+}
+
+/** Issues in line order; issues on one line keep the order they were found in. */
+function sortByLine(issues: PlanIssue[]): PlanIssue[] {
+  return issues.map((issue, i) => ({ issue, i })).sort((a, b) => a.issue.line - b.issue.line || a.i - b.i).map((x) => x.issue);
+}

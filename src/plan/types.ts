@@ -1,0 +1,96 @@
+// The plan model: what a user asks for, after parsing and validation.
+
+/** Where the kernel source comes from. */
+export type SourceSpec =
+  | { kind: 'debian'; package: string } // e.g. linux-source-6.12, installed through apt when missing
+  | { kind: 'dir'; path: string } // a kernel tree on disk (never modified)
+  | { kind: 'git'; repo: string; ref: string }; // a local git repository and a ref
+
+export interface KernelSpec {
+  source: SourceSpec;
+  /** Absolute paths of patch files (mbox/format-patch or plain diffs), applied in order. */
+  patches: string[];
+  /** Absolute paths of config fragments, merged in order. */
+  configs: string[];
+  /** A short label for reports ("stock", "seed-bug"); defaults to a derived name. */
+  label: string;
+}
+
+export type BackendName = 'pmem' | 'virtio-pmem' | 'virtiofs';
+export type FsName = 'ext4' | 'xfs';
+
+/** One workload entry from the plan; params values expand as a matrix. */
+export interface WorkloadSpec {
+  name: string;
+  params: Record<string, Array<string | number>>;
+}
+
+export interface VmOptions {
+  cpus: number;
+  memoryMiB: number;
+  pmemMiB: number;
+  /** Delay of the null_blk device that holds the pin, in milliseconds. */
+  pinMs: number;
+  /** Path of the QEMU binary (default: qemu-system-x86_64 from PATH). */
+  qemu?: string;
+  /** Path of virtiofsd (virtiofs backend only). */
+  virtiofsd?: string;
+}
+
+export interface Timeouts {
+  buildSec: number;
+  bootSec: number;
+  caseSec: number;
+}
+
+export interface Plan {
+  name: string;
+  /** File the plan came from, or "<default>". */
+  file: string;
+  kernel: KernelSpec;
+  backend: BackendName;
+  filesystems: FsName[];
+  workloads: WorkloadSpec[];
+  repeats: number;
+  timeouts: Timeouts;
+  vm: VmOptions;
+}
+
+/** One concrete case after matrix expansion. */
+export interface TestCase {
+  /** Stable id: "<fs>/<workload>/<k=v,...>#<repeat>". */
+  id: string;
+  fs: FsName;
+  workload: string;
+  params: Record<string, string | number>;
+  repeat: number;
+  timeoutSec: number;
+}
+
+/** A problem found in a plan: file, line and the dotted field path. */
+export interface PlanIssue {
+  file: string;
+  line: number;
+  field: string;
+  message: string;
+}
+
+/** One workload param as the plan parser sees it (a subset of the catalogue's ParamDef). */
+export interface KnownParam {
+  /** Allowed values; undefined means any non-negative integer. */
+  values?: readonly string[];
+  default: Array<string | number>;
+}
+
+/** Workload name -> its params, passed in so the parser never imports the catalogue. */
+export type KnownWorkloads = Record<string, Record<string, KnownParam>>;
+
+/** What the pure plan parser needs from outside: where paths resolve, and what exists. */
+export interface PlanContext {
+  /** Directory that relative paths resolve against (the plan file's directory, or the cwd for CLI flags). */
+  baseDir: string;
+  /** The repository's kernel-configs/ directory; bare config names resolve to <configsDir>/<name>.config. */
+  configsDir: string;
+  fileExists(path: string): boolean;
+  knownWorkloads: KnownWorkloads;
+}

@@ -1,0 +1,81 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DaxlabError } from '../../../src/errors.js';
+import { formatIssues } from '../../../src/plan/format.js';
+import { loadPlanFile, planInvalidError } from '../../../src/plan/load.js';
+import { KNOWN } from './fixtures.js';
+
+let dir: string;
+let configsDir: string;
+const ctx = () => ({ configsDir, knownWorkloads: KNOWN });
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'daxlab-plan-'));
+  configsDir = join(dir, 'kernel-configs');
+  await mkdir(configsDir);
+  for (const n of ['base', 'pmem', 'nullblk', 'io_uring', 'watchdog']) await writeFile(join(configsDir, `${n}.config`), '');
+  await mkdir(join(dir, 'plans'));
+  await writeFile(join(dir, 'plans', 'fix.patch'), '');
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Awaits a promise expected to reject with a DaxlabError. */
+async function rejection(p: Promise<unknown>): Promise<DaxlabError> {
+  const error = await p.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(DaxlabError);
+  return error as DaxlabError;
+}
+
+describe('loadPlanFile', () => {
+  it('loads a valid plan, resolving patches next to the plan file', async () => {
+    const file = join(dir, 'plans', 'series.yaml');
+    await writeFile(file, 'kernel:\n  patches: [fix.patch]\nfilesystems: [xfs]\n');
+    const plan = await loadPlanFile(file, ctx());
+    expect(plan.name).toBe('series');
+    expect(plan.file).toBe(file);
+    expect(plan.kernel.patches).toEqual([join(dir, 'plans', 'fix.patch')]);
+    expect(plan.kernel.configs[0]).toBe(join(configsDir, 'base.config'));
+    expect(plan.kernel.label).toBe('series');
+  });
+
+  it('throws PLAN_INVALID listing every issue as file:line: field: message', async () => {
+    const file = join(dir, 'plans', 'bad.yaml');
+    await writeFile(file, 'repeats: 0\nkernel:\n  patches: [gone.patch]\nwat: 1\n');
+    const error = await rejection(loadPlanFile(file, ctx()));
+    expect(error.code).toBe('PLAN_INVALID');
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toBe(`invalid plan ${file}: 3 problems`);
+    expect(error.detail).toEqual([
+      `${file}:1: repeats: expected a positive integer, got number 0`,
+      `${file}:3: kernel.patches[0]: patch file not found: ${join(dir, 'plans', 'gone.patch')}`,
+      `${file}:4: wat: unknown key 'wat'; expected one of: name, kernel, backend, filesystems, workloads, repeats, timeouts, vm`,
+    ]);
+  });
+
+  it('a missing plan file is PLAN_INVALID naming the path', async () => {
+    const file = join(dir, 'nope.yaml');
+    const error = await rejection(loadPlanFile(file, ctx()));
+    expect(error.code).toBe('PLAN_INVALID');
+    expect(error.message).toBe(`plan file ${file}: not found`);
+  });
+
+  it('a directory is PLAN_INVALID too', async () => {
+    const error = await rejection(loadPlanFile(join(dir, 'plans'), ctx()));
+    expect(error.code).toBe('PLAN_INVALID');
+    expect(error.message).toContain('is a directory');
+  });
+});
+
+describe('planInvalidError', () => {
+  it('says "1 problem" for one issue and carries the formatted lines', () => {
+    const issues = [{ file: '<command line>', line: 0, field: '--patch', message: 'patch file not found: /x' }];
+    const error = planInvalidError(issues, 'invalid flags');
+    expect(error.message).toBe('invalid flags: 1 problem');
+    expect(error.detail).toEqual(formatIssues(issues));
+  });
+});

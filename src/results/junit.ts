@@ -1,0 +1,120 @@
+// JUnit XML report: one <testsuite> per kernel/backend/fs, one <testcase> per case.
+import type { CaseResult, RunSummary } from './types.js';
+
+// ANSI escape sequences, then characters XML 1.0 cannot carry (C0 controls other
+// than tab/LF/CR, DEL, lone surrogates, U+FFFE/U+FFFF).
+const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
+const INVALID = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text safe for XML character data: & < > " ' escaped, control characters stripped. */
+export function xmlText(s: string): string {
+  return s
+    .replace(ANSI, '')
+    .replace(INVALID, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+/** Text safe for a double-quoted XML attribute; tab, newline and CR are kept as character references. */
+export function xmlAttr(s: string): string {
+  return xmlText(s).replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
+}
+
+function secs(ms: number): string {
+  return (Math.max(0, Number.isFinite(ms) ? ms : 0) / 1000).toFixed(3);
+}
+
+function attrs(pairs: Array<[string, string | number]>): string {
+  return pairs.map(([k, v]) => ` ${k}="${xmlAttr(String(v))}"`).join('');
+}
+
+/** Suite name of a case: `<kernel>/<backend>/<fs>`. */
+export function suiteName(r: Pick<CaseResult, 'kernel' | 'backend' | 'fs'>): string {
+  return `${r.kernel}/${r.backend}/${r.fs}`;
+}
+
+// Body of a <failure>/<error>: reason, kernel log matches, timings, details.
+function caseBody(r: CaseResult): string {
+  const lines = [r.reason];
+  if (r.klogMatches.length > 0) lines.push('kernel log:', ...r.klogMatches.map((m) => `  ${m}`));
+  const timings = Object.entries(r.timings);
+  if (timings.length > 0) lines.push('timings (ms):', ...timings.map(([k, v]) => `  ${k} = ${v}`));
+  const details = Object.entries(r.details ?? {});
+  if (details.length > 0) lines.push('details:', ...details.map(([k, v]) => `  ${k} = ${v}`));
+  return xmlText(lines.join('\n'));
+}
+
+function testcase(r: CaseResult): string[] {
+  const open = `    <testcase${attrs([
+    ['classname', `daxlab.${r.fs}.${r.workload}`],
+    ['name', r.id],
+    ['time', secs(r.durationMs)],
+  ])}`;
+  switch (r.status) {
+    case 'pass':
+      return [`${open}/>`];
+    case 'skip':
+      return [`${open}>`, `      <skipped${attrs([['message', r.reason]])}/>`, '    </testcase>'];
+    case 'fail':
+    case 'error': {
+      const tag = r.status === 'fail' ? 'failure' : 'error';
+      return [`${open}>`, `      <${tag}${attrs([['message', r.reason]])}>${caseBody(r)}</${tag}>`, '    </testcase>'];
+    }
+  }
+}
+
+interface Counts {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+  ms: number;
+}
+
+function count(results: CaseResult[]): Counts {
+  const c: Counts = { tests: results.length, failures: 0, errors: 0, skipped: 0, ms: 0 };
+  for (const r of results) {
+    if (r.status === 'fail') c.failures++;
+    else if (r.status === 'error') c.errors++;
+    else if (r.status === 'skip') c.skipped++;
+    c.ms += Number.isFinite(r.durationMs) ? r.durationMs : 0;
+  }
+  return c;
+}
+
+function countAttrs(c: Counts, ms: number): Array<[string, string | number]> {
+  return [
+    ['tests', c.tests],
+    ['failures', c.failures],
+    ['errors', c.errors],
+    ['skipped', c.skipped],
+    ['time', secs(ms)],
+  ];
+}
+
+/** The JUnit XML document of a run; suites appear in order of their first case. */
+export function toJUnit(summary: RunSummary, results: CaseResult[]): string {
+  const suites = new Map<string, CaseResult[]>();
+  for (const r of results) {
+    const name = suiteName(r);
+    const list = suites.get(name);
+    if (list) list.push(r);
+    else suites.set(name, [r]);
+  }
+  const total = count(results);
+  const out = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites${attrs([['name', `daxlab ${summary.plan}`], ...countAttrs(total, summary.durationMs)])}>`,
+  ];
+  for (const [name, list] of suites) {
+    const c = count(list);
+    out.push(`  <testsuite${attrs([['name', name], ...countAttrs(c, c.ms), ['timestamp', summary.startedAt]])}>`);
+    for (const r of list) out.push(...testcase(r));
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>', '');
+  return out.join('\n');
+}

@@ -1,0 +1,124 @@
+/* Helpers shared by the daxlab guest programs: clocks, JSON strings, and
+ * preparing a mapped, fully populated file on a DAX filesystem.
+ * Header-only (static functions) so each .c compiles on its own. */
+#ifndef DAXLAB_COMMON_H
+#define DAXLAB_COMMON_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef STATX_ATTR_DAX
+#define STATX_ATTR_DAX 0x00200000
+#endif
+
+#define DAXLAB_PAGE 4096L
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+static inline int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Print s as a JSON string literal (with quotes) to f. */
+static inline void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+/* Print {"error":msg,"errno":e} as the one JSON line and exit with code. */
+static inline void die_json(int code, const char *msg, int err)
+{
+	fputs("{\"error\":", stdout);
+	json_str(stdout, msg);
+	printf(",\"errno\":%d}\n", err);
+	fflush(stdout);
+	exit(code);
+}
+
+/* Parse a non-negative decimal integer; returns -1 when s is not one. */
+static inline long parse_count(const char *s)
+{
+	char *end;
+	if (!s || !*s || *s == '-')
+		return -1;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	return v;
+}
+
+/* statx() the path; returns 1 when STATX_ATTR_DAX is set, 0 when not, -1 on error. */
+static inline int statx_dax(const char *path, uint64_t *attrs, uint64_t *mask)
+{
+	struct statx stx;
+	if (statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, &stx) != 0)
+		return -1;
+	if (attrs)
+		*attrs = stx.stx_attributes;
+	if (mask)
+		*mask = stx.stx_attributes_mask;
+	return (stx.stx_attributes & STATX_ATTR_DAX) ? 1 : 0;
+}
+
+/* Pattern byte for offset off of the prepared file. */
+static inline unsigned char pattern_at(long off)
+{
+	return (unsigned char)(0xA5 ^ (off / DAXLAB_PAGE) ^ (off % 251));
+}
+
+/* Create or truncate path to pages pages of the known pattern, fsync it, map it
+ * MAP_SHARED read-write and touch every page so DAX entries exist.
+ * On failure prints an error JSON line and exits 3. Returns the fd. */
+static inline int prepare_file(const char *path, long pages, unsigned char **map_out)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		die_json(3, "cannot create file", errno);
+	unsigned char buf[DAXLAB_PAGE];
+	for (long p = 0; p < pages; p++) {
+		for (long i = 0; i < DAXLAB_PAGE; i++)
+			buf[i] = pattern_at(p * DAXLAB_PAGE + i);
+		if (pwrite(fd, buf, DAXLAB_PAGE, p * DAXLAB_PAGE) != DAXLAB_PAGE)
+			die_json(3, "cannot write pattern", errno);
+	}
+	if (fsync(fd) != 0)
+		die_json(3, "fsync failed", errno);
+	void *map = mmap(NULL, (size_t)(pages * DAXLAB_PAGE), PROT_READ | PROT_WRITE,
+			 MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		die_json(3, "mmap failed", errno);
+	volatile unsigned char *m = map;
+	for (long p = 0; p < pages; p++) {
+		unsigned char v = m[p * DAXLAB_PAGE];
+		if (v != pattern_at(p * DAXLAB_PAGE))
+			die_json(3, "mapping does not show the written pattern", 0);
+		m[p * DAXLAB_PAGE] = v; /* write fault: a writable DAX entry */
+	}
+	*map_out = map;
+	return fd;
+}
+
+#endif

@@ -1,0 +1,55 @@
+#!/bin/bash
+# setup-nullblk.sh DELAY_MS: create (through configfs) a null_blk device whose
+# I/O completes DELAY_MS milliseconds after submission (timer irqmode), so an
+# O_DIRECT read from it holds its pages pinned that long. Prints the device path
+# (e.g. /dev/nullb0) as the last line. Idempotent: an existing device with the
+# same delay is reused; one with another delay is recreated.
+set -euo pipefail
+
+NAME=daxlab
+SIZE_MB=64
+CONFIGFS=/sys/kernel/config
+DIR=$CONFIGFS/nullb/$NAME
+
+die() { echo "setup-nullblk: $*" >&2; exit 1; }
+
+[ $# -eq 1 ] || die "usage: setup-nullblk.sh DELAY_MS"
+[[ $1 =~ ^[0-9]{1,6}$ ]] || die "DELAY_MS must be an integer number of milliseconds, got '$1'"
+DELAY_MS=$((10#$1))
+[ "$DELAY_MS" -ge 1 ] || die "DELAY_MS must be at least 1"
+NSEC=$((DELAY_MS * 1000000))
+
+if ! grep -q " $CONFIGFS configfs " /proc/mounts; then
+  mount -t configfs none "$CONFIGFS" || die "cannot mount configfs at $CONFIGFS"
+fi
+[ -d "$CONFIGFS/nullb" ] || die "$CONFIGFS/nullb is missing: null_blk is not built in or not loaded"
+
+# Wait for devtmpfs to show the block device, then print it.
+print_device() {
+  local dev
+  dev=/dev/nullb$(cat "$DIR/index")
+  for _ in $(seq 1 50); do
+    if [ -b "$dev" ]; then echo "$dev"; return 0; fi
+    sleep 0.1
+  done
+  die "$dev did not appear after powering on $DIR"
+}
+
+if [ -d "$DIR" ]; then
+  if [ "$(cat "$DIR/power")" = 1 ] && [ "$(cat "$DIR/completion_nsec")" = "$NSEC" ] \
+    && [ "$(cat "$DIR/irqmode")" = 2 ]; then
+    print_device
+    exit 0
+  fi
+  echo "setup-nullblk: recreating $NAME with a ${DELAY_MS} ms delay" >&2
+  echo 0 > "$DIR/power" || die "cannot power off $DIR (device in use?)"
+  rmdir "$DIR" || die "cannot remove $DIR"
+fi
+
+mkdir "$DIR"
+echo 2 > "$DIR/irqmode"
+echo "$NSEC" > "$DIR/completion_nsec"
+echo 4096 > "$DIR/blocksize"
+echo "$SIZE_MB" > "$DIR/size"
+echo 1 > "$DIR/power" || die "cannot power on $DIR"
+print_device

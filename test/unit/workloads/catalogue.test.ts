@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { DaxlabError } from '../../../src/errors.js';
+import { getWorkload, WORKLOADS, workloadParamDefs } from '../../../src/workloads/catalogue.js';
+import { errnoName, nsToMs, parseResultLine, stderrTail } from '../../../src/workloads/guest-json.js';
+import { ENV, testCase } from './fixtures.js';
+
+describe('catalogue', () => {
+  it('lists the workloads by name', () => {
+    expect(Object.keys(WORKLOADS).sort()).toEqual(['pin-race', 'register-buffers']);
+    for (const [name, w] of Object.entries(WORKLOADS)) {
+      expect(w.name).toBe(name);
+      expect(w.description.length).toBeGreaterThan(100);
+      expect(w.command(testCase(name, {}), ENV)[0]).toMatch(/^\//);
+    }
+  });
+
+  it('throws PLAN_INVALID for an unknown workload, naming the known ones', () => {
+    expect(getWorkload('pin-race').name).toBe('pin-race');
+    try {
+      getWorkload('toString');
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(DaxlabError);
+      expect((e as DaxlabError).code).toBe('PLAN_INVALID');
+      expect((e as DaxlabError).message).toContain('pin-race, register-buffers');
+    }
+  });
+
+  it('gives the param definitions for the plan validator', () => {
+    const defs = workloadParamDefs();
+    expect(Object.keys(defs['pin-race']!).sort()).toEqual(['index', 'pages', 'pin', 'race']);
+    expect(defs['pin-race']!.pin!.values).toEqual(['pread', 'io_uring']);
+    expect(defs['pin-race']!.index!.default).toEqual([0, 5]);
+    expect(defs['register-buffers']).toEqual({});
+  });
+});
+
+describe('guest-json helpers', () => {
+  it('takes the last JSON object line among noise', () => {
+    expect(parseResultLine('warning\n{"a":1}\n{bad\n{"b":2}\n[1]\n')).toEqual({ b: 2 });
+    expect(parseResultLine('')).toBeNull();
+  });
+
+  it('names errnos the Linux way and rounds ns to 0.1 ms', () => {
+    expect(errnoName(95)).toBe('EOPNOTSUPP (95)');
+    expect(errnoName(-5)).toBe('EIO (5)');
+    expect(errnoName(9999)).toBe('errno 9999');
+    expect(nsToMs(412_345_678)).toBe(412.3);
+    expect(nsToMs(-3_160_000)).toBe(-3.2);
+    expect(stderrTail('a\n\nb\nc\n', 2)).toBe('b | c');
+  });
+});

@@ -1,0 +1,108 @@
+// Compiles the real guest programs with the host gcc and runs the ones that make
+// sense on a non-DAX host filesystem.
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DaxlabError } from '../../../src/errors.js';
+import { classifyCompileFailure, compileGuestPrograms } from '../../../src/workloads/compile.js';
+import { parseResultLine } from '../../../src/workloads/guest-json.js';
+
+const SRC = resolve(import.meta.dirname, '../../../guest-scripts');
+let work: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'daxlab-compile-'));
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('compileGuestPrograms', { timeout: 60_000 }, () => {
+  it('compiles every guest program, then reuses the output', async () => {
+    const first = await compileGuestPrograms(SRC, join(work, 'out'));
+    expect(first.programs).toEqual(['daxcheck', 'pinrace', 'regbuf']);
+    expect(first.binDir).toMatch(/\/out\/[0-9a-f]{16}$/);
+    const before = (await stat(join(first.binDir, 'pinrace'))).mtimeMs;
+    const again = await compileGuestPrograms(SRC, join(work, 'out'));
+    expect(again).toEqual(first);
+    expect((await stat(join(first.binDir, 'pinrace'))).mtimeMs).toBe(before);
+    const other = await compileGuestPrograms(SRC, join(work, 'out'), { extraFlags: ['-DDAXLAB_ALLOW_NON_DAX'] });
+    expect(other.binDir).not.toBe(first.binDir);
+  });
+
+  it('builds programs that run and print one JSON line on a non-DAX filesystem', async () => {
+    const { binDir } = await compileGuestPrograms(SRC, join(work, 'out'));
+    const dc = await execa(join(binDir, 'daxcheck'), [work], { reject: false });
+    expect(dc.exitCode).toBe(1);
+    expect(parseResultLine(dc.stdout)).toMatchObject({ dax: false, attributes: expect.stringMatching(/^0x/) });
+
+    const rb = await execa(join(binDir, 'regbuf'), ['--file', join(work, 'rb'), '--pages', '4'], { reject: false });
+    const rbLine = parseResultLine(rb.stdout);
+    if (rb.exitCode === 3) {
+      expect(rbLine?.error).toMatch(/io_uring/); // io_uring disabled on this host
+    } else {
+      expect(rb.exitCode).toBe(0);
+      expect(rbLine).toMatchObject({ dax: false, anon_ret: 0, dax_ret: expect.any(Number) });
+    }
+
+    const pr = await execa(join(binDir, 'pinrace'), ['--file', join(work, 'pr'), '--pages', '4', '--index', '1',
+      '--pin', 'pread', '--race', 'truncate', '--dev', '/dev/null'], { reject: false });
+    expect(pr.exitCode).toBe(3);
+    expect(parseResultLine(pr.stdout)).toEqual({ error: 'file is not DAX', dax: false });
+
+    const usage = await execa(join(binDir, 'pinrace'), ['--file', 'x', '--pages', '4', '--index', '4',
+      '--pin', 'pread', '--race', 'truncate', '--dev', '/dev/null'], { reject: false });
+    expect(usage.exitCode).toBe(2);
+    expect(parseResultLine(usage.stdout)?.error).toMatch(/--index/);
+  });
+
+  it('runs the pinrace race logic on the host when the DAX check is compiled out', async () => {
+    const { binDir } = await compileGuestPrograms(SRC, join(work, 'out'), { extraFlags: ['-DDAXLAB_ALLOW_NON_DAX'] });
+    const dev = join(work, 'fake-dev');
+    await writeFile(dev, Buffer.alloc(65536));
+    for (const race of ['truncate', 'punch']) {
+      const r = await execa(join(binDir, 'pinrace'), ['--file', join(work, `f-${race}`), '--pages', '8',
+        '--index', '3', '--pin', 'io_uring', '--race', race, '--dev', dev, '--lead-ms', '5'], { reject: false });
+      expect(r.exitCode, r.stdout).toBe(0);
+      const line = parseResultLine(r.stdout)!;
+      expect(line).toMatchObject({ pin: 'io_uring', race, index: 3, pages: 8, read_ret: 4096, race_ret: 0,
+        size_after: race === 'truncate' ? 0 : 32768, data_ok: true, dax: false });
+      expect(line.race_start_ns as number).toBeGreaterThan(line.read_start_ns as number);
+      expect(line.race_end_ns as number).toBeGreaterThanOrEqual(line.race_start_ns as number);
+    }
+  });
+
+  it('reports a missing gcc as HOST_MISSING', async () => {
+    await expect(compileGuestPrograms(SRC, join(work, 'nogcc'), { gcc: '/nonexistent/gcc' }))
+      .rejects.toMatchObject({ code: 'HOST_MISSING', message: expect.stringContaining('apt-get install gcc') });
+  });
+
+  it('reports a compiler error as BUILD_FAILED with the error lines', async () => {
+    const src = join(work, 'broken');
+    await execa('mkdir', ['-p', src]);
+    await writeFile(join(src, 'bad.c'), 'int main(void) { return undeclared; }\n');
+    const err = await compileGuestPrograms(src, join(work, 'badout')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DaxlabError);
+    expect((err as DaxlabError).code).toBe('BUILD_FAILED');
+    expect((err as DaxlabError).detail.join('\n')).toContain('undeclared');
+  });
+});
+
+describe('classifyCompileFailure', () => {
+  it('names the apt package for a missing liburing', () => {
+    const e = classifyCompileFailure('pinrace.c', 'pinrace.c:12:10: fatal error: liburing.h: No such file or directory');
+    expect(e.code).toBe('HOST_MISSING');
+    expect(e.message).toContain('apt-get install liburing-dev');
+    expect(classifyCompileFailure('x.c', '/usr/bin/ld: cannot find -luring: No such file or directory').message)
+      .toContain('liburing-dev');
+  });
+
+  it('treats a missing system header as HOST_MISSING but a missing local one as BUILD_FAILED', () => {
+    const sys = 'x.c:1:10: fatal error: stdio.h: No such file or directory';
+    expect(classifyCompileFailure('x.c', sys).code).toBe('HOST_MISSING');
+    const local = 'x.c:1:10: fatal error: daxlab-common.h: No such file or directory';
+    expect(classifyCompileFailure('x.c', local, ['daxlab-common.h']).code).toBe('BUILD_FAILED');
+  });
+});

@@ -1,0 +1,56 @@
+// Shared fixtures for the workload tests: a guest env, cases, and pinrace output.
+import type { TestCase } from '../../../src/plan/types.js';
+import type { GuestEnv, GuestOutput } from '../../../src/workloads/types.js';
+
+/** A guest env like the runner's, with a 500 ms pin. */
+export const ENV: GuestEnv = {
+  binDir: '/var/cache/daxlab/bin/0123456789abcdef',
+  mountPoint: '/mnt/dax',
+  delayDevice: '/dev/nullb0',
+  pinMs: 500,
+};
+
+/** A test case for workload with params. */
+export function testCase(workload: string, params: Record<string, string | number>, id?: string): TestCase {
+  const p = Object.entries(params).map(([k, v]) => `${k}=${v}`).join(',');
+  return { id: id ?? `ext4/${workload}/${p}#0`, fs: 'ext4', workload, params, repeat: 0, timeoutSec: 60 };
+}
+
+/** Guest output with stdout = the JSON of line, exit 0. */
+export function output(line: Record<string, unknown> | string, extra: Partial<GuestOutput> = {}): GuestOutput {
+  const stdout = typeof line === 'string' ? line : `${JSON.stringify(line)}\n`;
+  return { exitCode: 0, stdout, stderr: '', ...extra };
+}
+
+const MS = 1_000_000;
+
+/**
+ * A pinrace result line with times in ms: the read starts at 12.3 ms and takes
+ * readMs; the race starts leadMs after the read and ends raceAfterReadMs after
+ * the read ends (negative: before).
+ */
+export function pinraceLine(opts: {
+  race?: 'truncate' | 'punch';
+  pin?: 'pread' | 'io_uring';
+  index?: number;
+  readMs?: number;
+  leadMs?: number;
+  raceAfterReadMs?: number;
+  over?: Record<string, unknown>;
+} = {}): Record<string, unknown> {
+  const race = opts.race ?? 'truncate';
+  const readStart = 12.3 * MS;
+  const readEnd = readStart + (opts.readMs ?? 502.4) * MS;
+  const raceStart = readStart + (opts.leadMs ?? 100.2) * MS;
+  const raceEnd = readEnd + (opts.raceAfterReadMs ?? 3.1) * MS;
+  return {
+    pin: opts.pin ?? 'pread', race, index: opts.index ?? 5, pages: 16, lead_ms: 100,
+    read_start_ns: Math.round(readStart), read_end_ns: Math.round(readEnd),
+    read_ret: 4096, read_errno: 0,
+    race_start_ns: Math.round(raceStart), race_end_ns: Math.round(raceEnd),
+    race_ret: 0, race_errno: 0,
+    size_before: 65536, size_after: race === 'truncate' ? 0 : 65536,
+    data_ok: true, dax: true,
+    ...opts.over,
+  };
+}

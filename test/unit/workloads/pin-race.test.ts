@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { DaxlabError } from '../../../src/errors.js';
+import { leadMs, pinRace } from '../../../src/workloads/pin-race.js';
+import { ENV, output, pinraceLine, testCase } from './fixtures.js';
+
+const trunc5 = testCase('pin-race', { pin: 'pread', race: 'truncate', index: 5, pages: 16 });
+const punch5 = testCase('pin-race', { pin: 'io_uring', race: 'punch', index: 5, pages: 16 });
+
+describe('pin-race command()', () => {
+  it('builds the exact pinrace argv', () => {
+    expect(pinRace.command(trunc5, ENV)).toEqual([
+      '/var/cache/daxlab/bin/0123456789abcdef/pinrace',
+      '--file', '/mnt/dax/pinrace-ext4_pin-race_pin_pread_race_truncate_index_5_pages_16_0',
+      '--pages', '16',
+      '--index', '5',
+      '--pin', 'pread',
+      '--race', 'truncate',
+      '--dev', '/dev/nullb0',
+      '--lead-ms', '100',
+    ]);
+  });
+
+  it('makes a safe file name from a case id with shell metacharacters', () => {
+    const tc = testCase('pin-race', { pin: 'pread', race: 'punch', index: 0, pages: 16 },
+      'xfs/pin-race/$(reboot);rm -rf / `id` "a b"|&>x/../..#3');
+    const argv = pinRace.command(tc, ENV);
+    const file = argv[2]!;
+    expect(file.startsWith('/mnt/dax/')).toBe(true);
+    const name = file.slice('/mnt/dax/'.length);
+    expect(name).toMatch(/^[A-Za-z0-9._-]+$/);
+    expect(name).not.toContain('/');
+  });
+
+  it('cuts very long ids and keeps them distinct with a hash', () => {
+    const a = pinRace.command(testCase('pin-race', {}, `ext4/${'x'.repeat(400)}#0`), ENV)[2]!;
+    const b = pinRace.command(testCase('pin-race', {}, `ext4/${'x'.repeat(400)}#1`), ENV)[2]!;
+    expect(a.length).toBeLessThan(230);
+    expect(a).not.toBe(b);
+  });
+
+  it('uses the first defaults for absent params and scales the lead to short pins', () => {
+    const argv = pinRace.command(testCase('pin-race', {}), { ...ENV, pinMs: 200 });
+    expect(argv.slice(3)).toEqual(['--pages', '16', '--index', '0', '--pin', 'pread', '--race', 'truncate',
+      '--dev', '/dev/nullb0', '--lead-ms', '40']);
+    expect(leadMs(2000)).toBe(100);
+  });
+
+  it('rejects a pin value outside its definition', () => {
+    expect(() => pinRace.command(testCase('pin-race', { pin: 'mmap' }), ENV)).toThrow(DaxlabError);
+    expect(() => pinRace.command(testCase('pin-race', { index: '5; reboot' }), ENV)).toThrow(/non-negative integer/);
+  });
+});
+
+describe('pin-race judge(): pass', () => {
+  it('passes when ftruncate returned after the read completed', () => {
+    const v = pinRace.judge(trunc5, output(pinraceLine()), ENV);
+    expect(v.status).toBe('pass');
+    expect(v.reason).toBe('ftruncate waited for the pin (returned 3.1 ms after the read completed)');
+    expect(v.timings).toMatchObject({ readMs: 502.4, raceMs: 405.3, raceAfterReadMs: 3.1, pinMs: 500 });
+  });
+
+  it('passes a punch that waited and left zeros', () => {
+    const v = pinRace.judge(punch5, output(pinraceLine({ race: 'punch', pin: 'io_uring', raceAfterReadMs: 0.4 })), ENV);
+    expect(v.status).toBe('pass');
+    expect(v.reason).toContain('fallocate(PUNCH_HOLE) waited for the pin');
+  });
+
+  it('passes a racer seen slightly before the reader thread recorded completion', () => {
+    const v = pinRace.judge(trunc5, output(pinraceLine({ raceAfterReadMs: -12 })), ENV);
+    expect(v.status).toBe('pass');
+    expect(v.reason).toContain('12 ms before');
+  });
+});
+
+describe('pin-race judge(): fail', () => {
+  it('fails when ftruncate returned long before the pinned read completed (the seed bug)', () => {
+    const v = pinRace.judge(trunc5, output(pinraceLine({ raceAfterReadMs: -394.1 })), ENV);
+    expect(v.status).toBe('fail');
+    expect(v.reason).toBe('ftruncate returned 394.1 ms before the pinned read completed (pin at page 5)');
+    expect(v.timings.raceAfterReadMs).toBe(-394.1);
+  });
+
+  it('names fallocate(PUNCH_HOLE) for an early punch', () => {
+    const v = pinRace.judge(punch5, output(pinraceLine({ race: 'punch', raceAfterReadMs: -380 })), ENV);
+    expect(v.status).toBe('fail');
+    expect(v.reason).toMatch(/^fallocate\(PUNCH_HOLE\) returned 380 ms before/);
+  });
+
+  it('fails when the racing call itself failed, with the errno name', () => {
+    const line = pinraceLine({ race: 'punch', over: { race_ret: -1, race_errno: 95 } });
+    const v = pinRace.judge(punch5, output(line), ENV);
+    expect(v.status).toBe('fail');
+    expect(v.reason).toBe('fallocate(PUNCH_HOLE) failed with EOPNOTSUPP (95)');
+  });
+
+  it('fails when the punched range did not read back as zeros', () => {
+    const v = pinRace.judge(punch5, output(pinraceLine({ race: 'punch', over: { data_ok: false } })), ENV);
+    expect(v.status).toBe('fail');
+    expect(v.reason).toBe('punched range did not read back as zeros');
+  });
+
+  it('fails on a wrong size after truncate or punch', () => {
+    const t = pinRace.judge(trunc5, output(pinraceLine({ over: { size_after: 65536 } })), ENV);
+    expect(t.status).toBe('fail');
+    expect(t.reason).toBe('file size after ftruncate is 65536, expected 0');
+    const p = pinRace.judge(punch5, output(pinraceLine({ race: 'punch', over: { size_after: 0 } })), ENV);
+    expect(p.reason).toBe('file size after fallocate(PUNCH_HOLE) is 0, expected 65536');
+  });
+
+  it('reports every failure found, joined', () => {
+    const line = pinraceLine({ race: 'punch', raceAfterReadMs: -400, over: { data_ok: false } });
+    const v = pinRace.judge(punch5, output(line), ENV);
+    expect(v.reason.split('; ')).toHaveLength(2);
+  });
+});
+
+describe('pin-race judge(): error', () => {
+  it('errors on garbage output, with the stderr tail', () => {
+    const v = pinRace.judge(trunc5, output('Segmentation fault\n', { exitCode: 139, stderr: 'x\nboom\n' }), ENV);
+    expect(v.status).toBe('error');
+    expect(v.reason).toBe('pinrace printed no JSON result (exit 139); stderr: x | boom');
+  });
+
+  it('errors on a setup failure line', () => {
+    const out = output({ error: 'cannot open the delay device O_DIRECT', errno: 2 }, { exitCode: 3 });
+    const v = pinRace.judge(trunc5, out, ENV);
+    expect(v.status).toBe('error');
+    expect(v.reason).toBe('pinrace: cannot open the delay device O_DIRECT: ENOENT (2)');
+  });
+
+  it('errors when the file is not DAX', () => {
+    const v = pinRace.judge(trunc5, output({ error: 'file is not DAX', dax: false }, { exitCode: 3 }), ENV);
+    expect(v.status).toBe('error');
+    expect(v.reason).toContain('file is not DAX');
+    const w = pinRace.judge(trunc5, output(pinraceLine({ over: { dax: false } })), ENV);
+    expect(w).toMatchObject({ status: 'error', reason: 'file is not DAX' });
+  });
+
+  it('errors on a non-zero exit even with a result line', () => {
+    const v = pinRace.judge(trunc5, output(pinraceLine(), { exitCode: 1 }), ENV);
+    expect(v).toMatchObject({ status: 'error', reason: 'pinrace exited with 1' });
+  });
+
+  it('errors on a timeout', () => {
+    const v = pinRace.judge(trunc5, output('', { exitCode: null, timedOut: true }), ENV);
+    expect(v).toMatchObject({ status: 'error', reason: 'pinrace timed out' });
+  });
+
+  it('errors when fields are missing', () => {
+    const line = pinraceLine();
+    delete line.race_end_ns;
+    delete line.data_ok;
+    const v = pinRace.judge(trunc5, output(line), ENV);
+    expect(v).toMatchObject({ status: 'error', reason: 'pinrace result lacks race_end_ns, data_ok' });
+  });
+
+  it('errors when the delay device did not hold the pin', () => {
+    const v = pinRace.judge(trunc5, output(pinraceLine({ readMs: 2.5, leadMs: 1 })), ENV);
+    expect(v.status).toBe('error');
+    expect(v.reason).toBe('delay device did not hold the pin: read took 2.5 ms, expected ~500 ms');
+  });
+
+  it('errors when the pinned read failed', () => {
+    const v = pinRace.judge(trunc5, output(pinraceLine({ over: { read_ret: -1, read_errno: 14 } })), ENV);
+    expect(v).toMatchObject({ status: 'error', reason: 'the pinned O_DIRECT read failed: EFAULT (14)' });
+  });
+
+  it('errors when the race started too late to overlap the read', () => {
+    const v = pinRace.judge(trunc5, output(pinraceLine({ leadMs: 480 })), ENV);
+    expect(v.status).toBe('error');
+    expect(v.reason).toMatch(/^race started too late: ftruncate started 22\.4 ms before the read completed/);
+  });
+});

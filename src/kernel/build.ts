@@ -1,0 +1,128 @@
+// Kernel intake and build, cached by content: source identity + patch bytes + merged fragments +
+// compiler. A hit runs no make at all; a miss reuses the per-source tree and object directory so a
+// new patch costs what make's incremental build costs.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { DaxlabError } from '../errors.js';
+import type { KernelSpec } from '../plan/types.js';
+import { lookupArtifact, storeArtifact, type KernelArtifact } from './artifact-cache.js';
+import { treePaths } from './cache-dir.js';
+import { badFragmentLines, mergeFragments, renderConfig } from './config-fragments.js';
+import { run } from './exec.js';
+import { sha256, shortKey } from './hash.js';
+import { makeConfig } from './kconfig.js';
+import { acquireLock } from './lock.js';
+import { makeBzImage } from './make.js';
+import { applyPatches } from './patches.js';
+import { ensureTree, resetTree, resolveSource } from './source.js';
+
+export interface BuildOptions {
+  cacheRoot: string;
+  jobs?: number;
+  timeoutMs?: number;
+  /** Where this run's build log goes (copied into the cache entry on success). */
+  logDir: string;
+  onProgress?: (step: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface BuildResult {
+  artifact: KernelArtifact;
+  cached: boolean;
+  seconds: number;
+}
+
+async function compilerId(): Promise<string> {
+  const { stdout } = await run('gcc', ['--version'], { errorCode: 'HOST_MISSING', what: 'identify the compiler' });
+  return stdout.split('\n')[0] ?? '';
+}
+
+async function readFragments(configs: string[]) {
+  const fragments = [];
+  for (const file of configs) {
+    const text = await readFile(file, 'utf8').catch(() => {
+      throw new DaxlabError('PLAN_INVALID', `config fragment ${file} cannot be read`);
+    });
+    const bad = badFragmentLines(text);
+    if (bad.length > 0) {
+      throw new DaxlabError('PLAN_INVALID', `config fragment ${file}:${bad[0]!.line}: not a CONFIG_ line: ${bad[0]!.text.trim()}`);
+    }
+    fragments.push({ file, text });
+  }
+  return mergeFragments(fragments);
+}
+
+/** Build (or fetch from the cache) the kernel a spec describes. */
+export async function buildKernel(spec: KernelSpec, o: BuildOptions): Promise<BuildResult> {
+  const started = Date.now();
+  const say = (m: string) => o.onProgress?.(m);
+  const source = await resolveSource(spec.source);
+  const { values } = await readFragments(spec.configs);
+  const mergedText = renderConfig(values);
+  const patchBytes = await Promise.all(spec.patches.map((p) => readFile(p)));
+  const key = shortKey(
+    'daxlab-kernel-v1',
+    source.key,
+    sha256(source.workingDiff),
+    ...patchBytes.map((b) => sha256(b)),
+    mergedText,
+    await compilerId(),
+    'x86_64 bzImage',
+  );
+  const hit = await lookupArtifact(o.cacheRoot, key, say);
+  if (hit) return { artifact: hit, cached: true, seconds: (Date.now() - started) / 1000 };
+
+  const paths = treePaths(o.cacheRoot, source.key);
+  await mkdir(paths.base, { recursive: true });
+  const release = await acquireLock(paths.lock, (pid) => say(`waiting for daxlab pid ${pid}, which is building this tree`));
+  try {
+    const again = await lookupArtifact(o.cacheRoot, key, say);
+    if (again) return { artifact: again, cached: true, seconds: (Date.now() - started) / 1000 };
+    say(`preparing source tree (${source.identity})`);
+    const base = await ensureTree(source, paths.src);
+    await resetTree(paths.src, base);
+    const series = spec.patches.map((p) => ({ path: p, label: p }));
+    if (source.workingDiff.length > 0) {
+      const diffFile = join(tmpdir(), `daxlab-working-${process.pid}.diff`);
+      await writeFile(diffFile, source.workingDiff);
+      series.unshift({ path: diffFile, label: `uncommitted changes of the source tree` });
+    }
+    if (series.length > 0) say(`applying ${series.length} patch${series.length > 1 ? 'es' : ''}`);
+    await applyPatches(paths.src, series);
+    say('configuring (tinyconfig + fragments + olddefconfig, then verifying)');
+    const finalConfig = await makeConfig(paths.src, paths.kconfigScratch, values);
+    const obj = paths.obj(shortKey(mergedText));
+    await mkdir(obj, { recursive: true });
+    const objConfig = join(obj, '.config');
+    const current = existsSync(objConfig) ? await readFile(objConfig, 'utf8') : '';
+    if (current !== finalConfig) await writeFile(objConfig, finalConfig);
+    await mkdir(o.logDir, { recursive: true });
+    const logFile = join(o.logDir, 'build.log');
+    const jobs = o.jobs ?? availableParallelism();
+    say(`compiling (make -j${jobs}, log ${logFile})`);
+    const haveCcache = await run('ccache', ['--version']).then(() => true, () => false);
+    const image = await makeBzImage({
+      src: paths.src,
+      obj,
+      jobs,
+      logFile,
+      ccache: haveCcache,
+      ccacheBase: paths.base,
+      timeoutMs: o.timeoutMs ?? 3_600_000,
+      onProgress: (step) => say(`compiling: ${step}`),
+      signal: o.signal,
+    });
+    const seconds = (Date.now() - started) / 1000;
+    const artifact = await storeArtifact(o.cacheRoot, key, { image, config: objConfig, log: logFile }, {
+      label: spec.label,
+      source: source.identity,
+      patches: spec.patches.map((p) => basename(p)),
+      buildSeconds: seconds,
+    });
+    return { artifact, cached: false, seconds };
+  } finally {
+    await release();
+  }
+}

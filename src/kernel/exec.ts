@@ -1,0 +1,32 @@
+// Running host commands for the kernel stages: argument arrays only, errors with command, code and output tail.
+import { execa, type Options } from 'execa';
+import { DaxlabError, type ErrorCode } from '../errors.js';
+
+/** The last `n` non-empty lines of a text. */
+export function tail(text: string, n: number): string[] {
+  return text.split('\n').filter((l) => l.trim() !== '').slice(-n);
+}
+
+/** Run a command; on failure throw a DaxlabError naming the command, its exit code and output tail. */
+export async function run(
+  file: string,
+  args: string[],
+  opts: Options & { errorCode?: ErrorCode; what?: string } = {},
+): Promise<{ stdout: string; stderr: string }> {
+  const { errorCode = 'BUILD_FAILED', what, ...execaOpts } = opts;
+  try {
+    const r = await execa(file, args, { stdin: 'ignore', ...execaOpts });
+    return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+  } catch (err) {
+    const e = err as { exitCode?: number; stdout?: unknown; stderr?: unknown; code?: string; shortMessage?: string };
+    if (e.code === 'ENOENT') {
+      throw new DaxlabError('HOST_MISSING', `${file} is not installed (needed to ${what ?? 'build the kernel'})`);
+    }
+    const out = `${String(e.stdout ?? '')}\n${String(e.stderr ?? '')}`;
+    throw new DaxlabError(
+      errorCode,
+      `${what ?? [file, ...args].join(' ')} failed (exit ${e.exitCode ?? '?'})`,
+      [`$ ${[file, ...args].join(' ')}`, ...tail(out, 15)],
+    );
+  }
+}

@@ -1,0 +1,75 @@
+// Run the kernel's make out of tree, stream its output to a log, report progress, and turn a
+// failure into the compiler's error lines plus the log path.
+import { createWriteStream, existsSync } from 'node:fs';
+import { once } from 'node:events';
+import { execa } from 'execa';
+import { DaxlabError } from '../errors.js';
+
+/** Pure: the lines of a build log worth showing when make fails. */
+export function buildErrorLines(log: string, max = 20): string[] {
+  const lines = log.split('\n');
+  const picked = lines.filter((l) => /\berror\b|\*\*\*|undefined reference|fatal:/i.test(l) && !/^\s*CC\b/.test(l));
+  return picked.slice(0, max);
+}
+
+/** Pure: a short progress label from a kbuild output line ("CC fs/dax.o" -> "CC fs/dax.o"). */
+export function progressOf(line: string): string | null {
+  const m = /^\s{2}([A-Z][A-Z0-9_\-]{1,10})\s+(\S+)/.exec(line);
+  return m ? `${m[1]} ${m[2]}` : null;
+}
+
+export interface MakeOptions {
+  src: string;
+  obj: string;
+  jobs: number;
+  logFile: string;
+  /** Use ccache when it is installed (a warm cache makes a fresh object dir cheap). */
+  ccache: boolean;
+  /** Base directory for ccache path rewriting (the tree's parent). */
+  ccacheBase: string;
+  timeoutMs: number;
+  onProgress?: (step: string) => void;
+  signal?: AbortSignal;
+}
+
+/** make bzImage; resolves with the image path. */
+export async function makeBzImage(o: MakeOptions): Promise<string> {
+  const log = createWriteStream(o.logFile);
+  const args = ['-C', o.src, `O=${o.obj}`, 'ARCH=x86_64', `-j${o.jobs}`, 'bzImage'];
+  if (o.ccache) args.push('CC=ccache gcc');
+  const child = execa('make', args, {
+    all: true,
+    reject: false,
+    stdin: 'ignore',
+    timeout: o.timeoutMs,
+    cancelSignal: o.signal,
+    env: { CCACHE_BASEDIR: o.ccacheBase, KBUILD_BUILD_USER: 'daxlab', KBUILD_BUILD_HOST: 'daxlab' },
+    buffer: { all: true, stdout: false, stderr: false },
+  });
+  let last = 0;
+  child.all?.on('data', (chunk: Buffer) => {
+    log.write(chunk);
+    const now = Date.now();
+    if (o.onProgress && now - last > 1000) {
+      const lines = chunk.toString('utf8').split('\n');
+      for (let i = lines.length - 1; i >= 0; i--) {
+        const step = progressOf(lines[i]!);
+        if (step) {
+          o.onProgress(step);
+          last = now;
+          break;
+        }
+      }
+    }
+  });
+  const r = await child;
+  log.end();
+  await once(log, 'close');
+  if (r.exitCode !== 0 || r.timedOut || r.isCanceled) {
+    const why = r.timedOut ? 'timed out' : r.isCanceled ? 'was interrupted' : `failed (exit ${r.exitCode})`;
+    throw new DaxlabError('BUILD_FAILED', `kernel build ${why}`, [...buildErrorLines(String(r.all ?? '')), `log: ${o.logFile}`]);
+  }
+  const image = `${o.obj}/arch/x86/boot/bzImage`;
+  if (!existsSync(image)) throw new DaxlabError('BUILD_FAILED', `make succeeded but ${image} is missing`, [`log: ${o.logFile}`]);
+  return image;
+}

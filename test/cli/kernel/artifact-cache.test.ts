@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { lookupArtifact, storeArtifact } from '../../../src/kernel/artifact-cache.js';
+import { artifactDir } from '../../../src/kernel/cache-dir.js';
+import { tempDir } from './fake-tree.js';
+
+const cleanup: string[] = [];
+afterEach(() => {
+  for (const dir of cleanup.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const KEY = '0123456789abcdef';
+const IMAGE = Buffer.from('MZ fake bzImage '.repeat(1000));
+
+// An explicit cache root plus a build dir holding a fake bzImage, .config and build.log.
+function setup() {
+  const root = tempDir('artifacts');
+  const build = tempDir('build');
+  cleanup.push(root, build);
+  writeFileSync(join(build, 'bzImage'), IMAGE);
+  writeFileSync(join(build, '.config'), 'CONFIG_DEV_DAX=y\n');
+  writeFileSync(join(build, 'build.log'), '  CC fs/dax.o\n');
+  const files = { image: join(build, 'bzImage'), config: join(build, '.config'), log: join(build, 'build.log') };
+  const meta = { label: 'seed-bug', source: 'git 1a2b', patches: ['0001-x.patch'], buildSeconds: 12.5 };
+  return { root, files, meta, store: () => storeArtifact(root, KEY, files, meta) };
+}
+
+// Collects onCorrupt reports.
+function reports() {
+  const seen: string[] = [];
+  return { seen, onCorrupt: (why: string) => seen.push(why) };
+}
+
+describe('storeArtifact / lookupArtifact', () => {
+  it('stores an entry with its hash and finds it again', async () => {
+    const { root, store } = setup();
+    const stored = await store();
+    expect(stored.dir).toBe(artifactDir(root, KEY));
+    expect(readdirSync(stored.dir).sort()).toEqual(['build.log', 'bzImage', 'config', 'meta.json']);
+    expect(readdirSync(join(root, 'kernels'))).toEqual([KEY]); // no temp dir left behind
+    expect(stored.meta).toMatchObject({
+      key: KEY,
+      label: 'seed-bug',
+      imageBytes: IMAGE.length,
+      imageSha256: createHash('sha256').update(IMAGE).digest('hex'),
+    });
+    const r = reports();
+    const hit = await lookupArtifact(root, KEY, r.onCorrupt);
+    expect(hit).toEqual(stored);
+    expect(readFileSync(hit!.image).equals(IMAGE)).toBe(true);
+    expect(readFileSync(hit!.config, 'utf8')).toBe('CONFIG_DEV_DAX=y\n');
+    expect(r.seen).toEqual([]);
+  });
+
+  it('misses silently when there is no entry', async () => {
+    const { root } = setup();
+    const r = reports();
+    expect(await lookupArtifact(root, KEY, r.onCorrupt)).toBeNull();
+    expect(r.seen).toEqual([]);
+  });
+
+  it('stores without a build log', async () => {
+    const { root, files, meta } = setup();
+    const stored = await storeArtifact(root, KEY, { image: files.image, config: files.config }, meta);
+    expect(existsSync(join(stored.dir, 'build.log'))).toBe(false);
+    expect(await lookupArtifact(root, KEY)).not.toBeNull();
+  });
+
+  it('replaces an existing entry', async () => {
+    const { root, files, store } = setup();
+    await store();
+    writeFileSync(files.image, 'a different image');
+    const again = await store();
+    expect(again.meta.imageBytes).toBe('a different image'.length);
+    expect((await lookupArtifact(root, KEY))?.meta.imageSha256).toBe(again.meta.imageSha256);
+  });
+
+  it('reports a truncated bzImage as corrupt, removes the entry and misses', async () => {
+    const { root, store } = setup();
+    const stored = await store();
+    truncateSync(stored.image, 100);
+    const r = reports();
+    expect(await lookupArtifact(root, KEY, r.onCorrupt)).toBeNull();
+    expect(r.seen).toHaveLength(1);
+    expect(r.seen[0]).toContain(stored.dir);
+    expect(r.seen[0]).toContain('bzImage does not match meta.json');
+    expect(existsSync(stored.dir)).toBe(false);
+    expect(await lookupArtifact(root, KEY, r.onCorrupt)).toBeNull();
+    expect(r.seen).toHaveLength(1);
+  });
+
+  it('reports a same-size but altered bzImage as corrupt', async () => {
+    const { root, store } = setup();
+    const stored = await store();
+    const bytes = readFileSync(stored.image);
+    bytes[10] = bytes[10]! ^ 0xff;
+    writeFileSync(stored.image, bytes);
+    const r = reports();
+    expect(await lookupArtifact(root, KEY, r.onCorrupt)).toBeNull();
+    expect(r.seen).toHaveLength(1);
+  });
+
+  it('treats a corrupt meta.json as a miss', async () => {
+    const { root, store } = setup();
+    const stored = await store();
+    writeFileSync(join(stored.dir, 'meta.json'), '{"key": "0123');
+    const r = reports();
+    expect(await lookupArtifact(root, KEY, r.onCorrupt)).toBeNull();
+    expect(r.seen[0]).toMatch(/is corrupt \(.*JSON/);
+    expect(existsSync(stored.dir)).toBe(false);
+  });
+
+  it('treats a missing config or a meta.json for another key as a miss', async () => {
+    const { root, store } = setup();
+    const stored = await store();
+    rmSync(stored.config);
+    const r = reports();
+    expect(await lookupArtifact(root, KEY, r.onCorrupt)).toBeNull();
+    expect(r.seen[0]).toContain('config missing');
+    const again = await store();
+    const meta = JSON.parse(readFileSync(join(again.dir, 'meta.json'), 'utf8'));
+    writeFileSync(join(again.dir, 'meta.json'), JSON.stringify({ ...meta, key: 'ffffffffffffffff' }));
+    expect(await lookupArtifact(root, KEY, r.onCorrupt)).toBeNull();
+    expect(r.seen).toHaveLength(2);
+  });
+});

@@ -1,0 +1,46 @@
+// Per-run SSH material: a client key pair, a guest host key pair and sshd_config in runDir/ssh/.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import ssh2 from 'ssh2';
+import { DaxlabError } from '../errors.js';
+import { sshdConfigText } from './sshd-config.js';
+
+/** What the host needs to log in and to verify the guest. */
+export interface SshMaterial {
+  /** Client private key (OpenSSH format). */
+  clientKey: string;
+  /** The guest's host public key as an SSH wire blob (what ssh2's hostVerifier receives). */
+  hostPublicKey: Buffer;
+  /** The directory holding sshd_config, the host key and authorized_keys. */
+  dir: string;
+}
+
+/** Generate fresh keys and write runDir/ssh/{host_ed25519_key,authorized_keys,sshd_config}. */
+export async function prepareSshDir(runDir: string): Promise<SshMaterial> {
+  const dir = path.join(path.resolve(runDir), 'ssh');
+  const client = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'daxlab-client' });
+  const host = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'daxlab-guest' });
+  const hostKey = path.join(dir, 'host_ed25519_key');
+  const authorizedKeys = path.join(dir, 'authorized_keys');
+  try {
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    await fs.chmod(dir, 0o700);
+    const write = (p: string, text: string) => fs.writeFile(p, text, { mode: 0o600 }).then(() => fs.chmod(p, 0o600));
+    await write(hostKey, host.private);
+    await write(`${hostKey}.pub`, `${host.public}\n`);
+    await write(authorizedKeys, `${client.public}\n`);
+    await write(path.join(dir, 'sshd_config'), sshdConfigText({ hostKey, authorizedKeys }));
+  } catch (err) {
+    throw new DaxlabError('BOOT_FAILED', `cannot write SSH files into ${dir}: ${(err as Error).message}`);
+  }
+  return { clientKey: client.private, hostPublicKey: publicBlob(host.public), dir };
+}
+
+/** The SSH wire blob of an OpenSSH public key line. */
+export function publicBlob(publicKeyLine: string): Buffer {
+  const parsed = ssh2.utils.parseKey(publicKeyLine);
+  if (parsed instanceof Error) throw parsed;
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key) throw new Error('no key in public key line');
+  return key.getPublicSSH();
+}

@@ -24,15 +24,18 @@ if ! grep -q " $CONFIGFS configfs " /proc/mounts; then
 fi
 [ -d "$CONFIGFS/nullb" ] || die "$CONFIGFS/nullb is missing: null_blk is not built in or not loaded"
 
-# Wait for devtmpfs to show the block device, then print it.
+# Wait for devtmpfs to show the block device, then print it. Since 6.0 a configfs
+# null_blk device is named after its configfs directory (/dev/daxlab); older
+# kernels name it nullb<index>.
 print_device() {
   local dev
-  dev=/dev/nullb$(cat "$DIR/index")
   for _ in $(seq 1 50); do
-    if [ -b "$dev" ]; then echo "$dev"; return 0; fi
+    for dev in "/dev/$NAME" "/dev/nullb$(cat "$DIR/index")"; do
+      if [ -b "$dev" ]; then echo "$dev"; return 0; fi
+    done
     sleep 0.1
   done
-  die "$dev did not appear after powering on $DIR"
+  die "neither /dev/$NAME nor /dev/nullb$(cat "$DIR/index") appeared after powering on $DIR"
 }
 
 if [ -d "$DIR" ]; then

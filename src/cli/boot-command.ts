@@ -1,0 +1,40 @@
+// `daxlab boot`: the boot stage on its own; runs one command in the guest, or an interactive shell.
+import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { probeHost } from '../host/probe.js';
+import type { Plan } from '../plan/types.js';
+import { bootGuest } from '../run/boot-guest.js';
+import { assertHostReady } from '../run/host-check.js';
+import { installSignalHandlers } from '../run/signals.js';
+import { buildPlanKernel, progressPrinter } from './build-command.js';
+import { GUEST_SCRIPTS_DIR } from './paths.js';
+import { cacheRoot } from '../kernel/cache-dir.js';
+import { compileGuestPrograms } from '../workloads/compile.js';
+
+/** Boot, run `argv` (or `bash -i` with a terminal), shut down; the guest command's exit code is returned. */
+export async function bootCommand(plan: Plan, flags: { kernel?: string; results: string }, argv: string[]): Promise<number> {
+  const caps = await probeHost({ qemu: plan.vm.qemu, virtiofsd: plan.vm.virtiofsd });
+  assertHostReady(plan, caps);
+  const resultsDir = resolve(flags.results);
+  mkdirSync(resultsDir, { recursive: true });
+  const say = progressPrinter(process.stderr, 'boot');
+  const image = flags.kernel
+    ? resolve(flags.kernel)
+    : (await buildPlanKernel(plan, join(resultsDir, 'build'), progressPrinter(process.stderr, 'build'))).artifact.image;
+  const abort = new AbortController();
+  const signals = installSignalHandlers(abort, (m) => process.stderr.write(`${m}\n`));
+  say(`${caps.kvm ? 'KVM' : `TCG (KVM not usable: ${caps.kvmReason})`}; serial log ${join(resultsDir, 'serial.log')}`);
+  const guestBin = await compileGuestPrograms(GUEST_SCRIPTS_DIR, join(cacheRoot(), 'guest-bin'));
+  const booted = await bootGuest({ plan, caps, image, binDir: guestBin.binDir, init: join(GUEST_SCRIPTS_DIR, 'init.sh'), serialLog: join(resultsDir, 'serial.log') });
+  try {
+    say(`guest ready in ${(booted.timings.readyMs / 1000).toFixed(1)} s; workload programs in ${booted.binDir}`);
+    const command = argv.length > 0 ? argv : ['uname', '-a'];
+    const r = await booted.guest.exec(command, { timeoutMs: plan.timeouts.caseSec * 1000 });
+    process.stdout.write(r.stdout);
+    process.stderr.write(r.stderr);
+    return r.exitCode ?? 69;
+  } finally {
+    await booted.shutdown();
+    signals.dispose();
+  }
+}

@@ -1,0 +1,36 @@
+// `daxlab build`: the kernel stage on its own; prints the cached image path.
+import { join } from 'node:path';
+import { buildKernel, type BuildResult } from '../kernel/build.js';
+import { cacheRoot } from '../kernel/cache-dir.js';
+import type { Plan } from '../plan/types.js';
+
+/** Build (or fetch from the cache) the plan's kernel, with progress on stderr. */
+export async function buildPlanKernel(
+  plan: Plan,
+  logDir: string,
+  onProgress: (step: string) => void,
+  signal?: AbortSignal,
+): Promise<BuildResult> {
+  return buildKernel(plan.kernel, {
+    cacheRoot: cacheRoot(),
+    logDir,
+    timeoutMs: plan.timeouts.buildSec * 1000,
+    onProgress,
+    signal,
+  });
+}
+
+/** Progress printer: "[  12.3s] build: step", at most one line per step change. */
+export function progressPrinter(stream: NodeJS.WritableStream, stage: string): (step: string) => void {
+  const start = Date.now();
+  return (step) => stream.write(`[${((Date.now() - start) / 1000).toFixed(1).padStart(6)}s] ${stage}: ${step}\n`);
+}
+
+/** The `build` command body; returns the exit code. */
+export async function buildCommand(plan: Plan, opts: { results: string; json?: boolean }): Promise<number> {
+  const r = await buildPlanKernel(plan, join(opts.results), progressPrinter(process.stderr, 'build'));
+  const line = { image: r.artifact.image, key: r.artifact.key, cached: r.cached, seconds: Number(r.seconds.toFixed(2)) };
+  if (opts.json) process.stdout.write(JSON.stringify(line) + '\n');
+  else process.stdout.write(`${r.cached ? 'cached' : 'built'} in ${line.seconds} s: ${r.artifact.image}\n`);
+  return 0;
+}

@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// daxlab's command line: commander wiring and exit codes only; each command lives in its own file.
+import { Command } from 'commander';
+import { bootCommand } from './boot-command.js';
+import { buildCommand } from './build-command.js';
+import { reportError } from './errors-out.js';
+import { compareCommand, doctorCommand, listCommand, reportCommand } from './info-commands.js';
+import { resolvePlan, type KernelFlags } from './resolve-plan.js';
+import { runCommand, type RunFlags } from './run-command.js';
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function kernelOptions(cmd: Command): Command {
+  return cmd
+    .option('--source <dir>', 'kernel tree to test: a git checkout (HEAD plus uncommitted changes; never modified). Default: Debian linux-source-6.12')
+    .option('--ref <ref>', 'with --source: test this git ref of that repository instead of the checkout')
+    .option('--patch <file>', 'patch applied on top (mbox/format-patch via git am, or a plain diff); repeatable, in order', collect)
+    .option('--config <fragment>', 'extra config fragment: a name in kernel-configs/ or a path; repeatable', collect)
+    .option('--backend <name>', 'pmem | virtio-pmem | virtiofs')
+    .option('--fs <list>', 'filesystems, comma-separated (ext4,xfs)')
+    .option('--repeats <n>', 'run every case n times')
+    .option('--label <name>', 'name of this kernel in reports');
+}
+
+const program = new Command()
+  .name('daxlab')
+  .description('Build a (patched) kernel, boot it on emulated DAX pmem under QEMU, race page pins against truncate, judge.')
+  .version('0.1.0')
+  .exitOverride()
+  .showHelpAfterError()
+  .addHelpText(
+    'after',
+    '\nExit codes: 0 all cases passed, 1 a case failed, 2 usage/plan/patch/config error, 69 host or harness failure, 130/143 interrupted.',
+  );
+
+kernelOptions(program.command('run [plan]'))
+  .description('the main job: build, boot, run every case of the plan (default plan when none is given), report')
+  .option('--results <dir>', 'directory for events.jsonl, results.json, junit.xml, serial and build logs', 'daxlab-results')
+  .option('--json', 'print the run summary as one JSON line on stdout (progress goes to stderr)')
+  .option('--shard <i/n>', 'run only the i-th of n contiguous slices of the cases (CI sharding)')
+  .option('--verbose', 'print timings, details and kernel-log lines for every case')
+  .action(async (planFile: string | undefined, flags: KernelFlags & RunFlags) => {
+    const plan = await resolvePlan(planFile, flags);
+    process.exitCode = await runCommand(plan, flags);
+  });
+
+kernelOptions(program.command('build [plan]'))
+  .description("build (or fetch from the cache) the plan's kernel and print the image path")
+  .option('--results <dir>', 'where the build log goes', 'daxlab-results')
+  .option('--json', 'print a JSON line on stdout')
+  .action(async (planFile: string | undefined, flags: KernelFlags & { results: string; json?: boolean }) => {
+    const plan = await resolvePlan(planFile, flags);
+    process.exitCode = await buildCommand(plan, flags);
+  });
+
+kernelOptions(program.command('boot [command...]'))
+  .description("boot the plan's kernel with its backend, run a command in the guest (default: uname -a), print its output, shut down")
+  .option('--plan <file>', 'plan file (default: the built-in plan)')
+  .option('--kernel <bzImage>', "boot this image instead of building the plan's kernel")
+  .option('--results <dir>', 'where the serial log goes', 'daxlab-results')
+  .action(async (command: string[], flags: KernelFlags & { plan?: string; kernel?: string; results: string }) => {
+    const plan = await resolvePlan(flags.plan, flags);
+    process.exitCode = await bootCommand(plan, flags, command);
+  });
+
+program.command('doctor').description('list what this host has and lacks, with the command that fixes each gap').action(async () => {
+  process.exitCode = await doctorCommand();
+});
+
+program.command('list').description('list the workload catalogue with its params').action(() => {
+  process.exitCode = listCommand();
+});
+
+program
+  .command('compare <a> <b>')
+  .description('compare two runs (results.json or results directories): fixed, regressed, timing deltas; exit 1 on a regression')
+  .action((a: string, b: string) => {
+    process.exitCode = compareCommand(a, b);
+  });
+
+program
+  .command('report <journal...>')
+  .description('rebuild results.json, junit.xml and the summary from events.jsonl journals (a crashed run, or merged shards)')
+  .option('--out <dir>', 'output directory', 'daxlab-report')
+  .action((journals: string[], opts: { out: string }) => {
+    process.exitCode = reportCommand(journals, opts.out);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  process.exitCode = reportError(err);
+}

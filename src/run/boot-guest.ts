@@ -1,0 +1,116 @@
+// Boot one VM for a run: private run dir with fresh keys, a sparse pmem file, QEMU, then an
+// authenticated ssh2 session. Returns a BootedGuest whose shutdown tears down in reverse order.
+import { cp, mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DaxlabError } from '../errors.js';
+import type { HostCaps } from '../host/types.js';
+import type { Plan } from '../plan/types.js';
+import { prepareSshDir } from '../guest/keys.js';
+import { connectGuest } from '../guest/session.js';
+import type { GuestSession } from '../guest/types.js';
+import { launchVm } from '../vm/launch.js';
+import type { VmHandle } from '../vm/types.js';
+import type { BootedGuest } from './booted-guest.js';
+import { extractPanic } from './panic.js';
+import { Teardown } from './teardown.js';
+
+export interface BootOptions {
+  plan: Plan;
+  caps: HostCaps;
+  image: string;
+  /** Absolute path of guest-scripts/init.sh. */
+  init: string;
+  /** Compiled workload programs; copied into the run dir (the guest cannot see the host's /root). */
+  binDir: string;
+  serialLog: string;
+  extraCmdline?: string[];
+}
+
+async function sparseFile(path: string, mib: number): Promise<void> {
+  const fh = await open(path, 'w', 0o600);
+  await fh.truncate(mib * 1024 * 1024);
+  await fh.close();
+}
+
+/** Boot and log in; on any failure everything started so far is torn down before the error propagates. */
+export async function bootGuest(o: BootOptions): Promise<BootedGuest> {
+  const teardown = new Teardown();
+  // The run dir holds private keys: 0700, outside the results, removed at shutdown. It must be
+  // visible to the guest through the read-only root share, so it lives under /tmp on the host.
+  const runDir = await mkdtemp(join(tmpdir(), 'daxlab-run-'));
+  teardown.add('remove run dir', () => rm(runDir, { recursive: true, force: true }));
+  let vm: VmHandle | undefined;
+  let session: GuestSession | undefined;
+  try {
+    const ssh = await prepareSshDir(runDir);
+    const binDir = join(runDir, 'bin');
+    await cp(o.binDir, binDir, { recursive: true });
+    const pmemFile = join(runDir, 'pmem.img');
+    await sparseFile(pmemFile, o.plan.vm.pmemMiB);
+    vm = await launchVm(
+      {
+        kernelImage: o.image,
+        cmdline: o.extraCmdline ?? [],
+        cpus: o.plan.vm.cpus,
+        memoryMiB: o.plan.vm.memoryMiB,
+        backend: o.plan.backend,
+        pmemFile,
+        pmemMiB: o.plan.vm.pmemMiB,
+        sshPort: 0,
+        serialLog: o.serialLog,
+        init: o.init,
+        runDir,
+      },
+      o.caps,
+    );
+    const handle = vm;
+    teardown.add('stop QEMU', () => handle.kill());
+    const bootMs = o.plan.timeouts.bootSec * 1000;
+    const initSeen = handle.waitForSerial(/Run \S+ as init process/, bootMs).then(() => performance.now() - handle.startedAt);
+    initSeen.catch(() => undefined);
+    await handle.waitReady(bootMs);
+    session = await connectGuest({
+      port: handle.sshPort,
+      privateKey: ssh.clientKey,
+      hostPublicKey: ssh.hostPublicKey,
+      deadlineMs: Date.now() + bootMs,
+    });
+    const s = session;
+    teardown.add('close ssh', () => s.close());
+    const readyMs = performance.now() - handle.startedAt;
+    const kernelInitMs = await initSeen.catch(() => readyMs);
+    let exited = false;
+    handle.exited.then(() => (exited = true), () => (exited = true));
+    return {
+      binDir,
+      guest: {
+        exec: async (argv, opts) => {
+          const r = await s.exec(argv, opts);
+          if (r.exitCode === null && !r.timedOut) {
+            throw new DaxlabError('GUEST_FAILED', `guest stopped answering during ${argv[0]}`);
+          }
+          return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut };
+        },
+      },
+      exited: () => exited,
+      panicText: () => extractPanic(handle.serialTail(400)),
+      serialTail: (n) => handle.serialTail(n),
+      dumpStacks: async () => {
+        const before = handle.serialTail(100000).length;
+        for (const key of ['t', 'w']) {
+          await handle.qmp('human-monitor-command', { 'command-line': `sendkey alt-sysrq-${key}` }).catch(() => undefined);
+        }
+        await new Promise((r) => setTimeout(r, 3000));
+        return handle.serialTail(100000).slice(before).slice(-400);
+      },
+      // Nothing in the guest outlives the VM (the pmem file is per boot), so stopping QEMU is enough.
+      shutdown: () => teardown.run(),
+      timings: { kernelInitMs, readyMs },
+      accel: handle.accel,
+    };
+  } catch (err) {
+    await teardown.run();
+    throw err;
+  }
+}

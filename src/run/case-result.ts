@@ -1,0 +1,40 @@
+// Pure assembly of a CaseResult from a case, the workload's verdict and the kernel-log scan.
+import type { TestCase } from '../plan/types.js';
+import type { CaseResult, CaseStatus, Verdict } from '../results/types.js';
+
+export interface CaseContext {
+  kernel: string;
+  backend: string;
+}
+
+/** Build the stored result of one case. */
+export function toCaseResult(
+  tc: TestCase,
+  ctx: CaseContext,
+  verdict: Verdict,
+  klogMatches: string[],
+  startedAt: Date,
+  durationMs: number,
+): CaseResult {
+  return {
+    id: tc.id,
+    kernel: ctx.kernel,
+    backend: ctx.backend,
+    fs: tc.fs,
+    workload: tc.workload,
+    params: tc.params,
+    repeat: tc.repeat,
+    status: verdict.status,
+    reason: verdict.reason,
+    timings: verdict.timings,
+    ...(verdict.details ? { details: verdict.details } : {}),
+    klogMatches,
+    startedAt: startedAt.toISOString(),
+    durationMs,
+  };
+}
+
+/** A result for a case that could not run (setup failed, VM lost, interrupted). */
+export function unrunResult(tc: TestCase, ctx: CaseContext, status: CaseStatus, reason: string): CaseResult {
+  return toCaseResult(tc, ctx, { status, reason, timings: {} }, [], new Date(), 0);
+}

@@ -97,7 +97,7 @@ class Ssh2Session implements GuestSession {
 
   // Each child of the session shell leads its own process group (set -m): kill the groups.
   private async killGroups(shellPid: number): Promise<void> {
-    const script = 'for p in $(pgrep -P "$1"); do kill -KILL -- "-$p" 2>/dev/null; done; true';
+    const script = 'for p in $(pgrep -P "$1"); do pkill -KILL -g "$p"; done; true';
     await this.execChannel(['sh', '-c', script, 'sh', String(shellPid)], { timeoutMs: 10_000 });
   }
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # setup-fs.sh FS MOUNTPOINT BINDIR: make sure an fsdax namespace exists on the
-# NVDIMM (/dev/pmem0), make a fresh FS (ext4|xfs) on it, mount it at MOUNTPOINT
+# NVDIMM or virtio-pmem device (/dev/pmem0), make a fresh FS (ext4|xfs) on it, mount it at MOUNTPOINT
 # with -o dax=always, and prove that DAX is active (/proc/mounts and
 # BINDIR/daxcheck). Exits non-zero with a message on stderr when it is not.
 set -euo pipefail
@@ -28,12 +28,22 @@ if is_mounted "$MNT"; then
   umount "$MNT" || die "cannot unmount $MNT"
 fi
 
+has_dimms() { ndctl list -D 2>/dev/null | grep -q '"dev"'; }
+
 if ! has_fsdax_pmem0; then
-  echo "setup-fs: creating an fsdax namespace on region0" >&2
-  ndctl disable-region all >&2 || die "ndctl disable-region all failed"
-  ndctl init-labels -f all >&2 || die "ndctl init-labels failed (does the nvdimm have label-size set?)"
-  ndctl enable-region all >&2 || die "ndctl enable-region all failed"
-  ndctl create-namespace -f -m fsdax -r region0 >&2 || die "ndctl create-namespace -m fsdax failed"
+  if has_dimms; then
+    # Emulated NVDIMM with a label area: label it, then carve an fsdax namespace.
+    echo "setup-fs: creating an fsdax namespace on region0" >&2
+    ndctl disable-region all >&2 || die "ndctl disable-region all failed"
+    ndctl init-labels -f all >&2 || die "ndctl init-labels failed (does the nvdimm have label-size set?)"
+    ndctl enable-region all >&2 || die "ndctl enable-region all failed"
+    ndctl create-namespace -f -m fsdax -r region0 >&2 || die "ndctl create-namespace -m fsdax failed"
+  else
+    # virtio-pmem: a label-less region whose raw namespace has no struct pages;
+    # reconfigure it to fsdax (page map in a pfn info block) so pins work.
+    echo "setup-fs: reconfiguring namespace0.0 to fsdax (label-less region)" >&2
+    ndctl create-namespace -f -e namespace0.0 -m fsdax -M dev >&2 || die "ndctl create-namespace -e namespace0.0 -m fsdax failed"
+  fi
   has_fsdax_pmem0 || die "no fsdax namespace with block device pmem0 after create-namespace"
 fi
 for _ in $(seq 1 50); do [ -b "$PMEM" ] && break; sleep 0.1; done

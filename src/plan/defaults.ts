@@ -44,9 +44,9 @@ export function defaultSource(): SourceSpec {
   return { kind: 'debian', package: DEFAULT_DEBIAN_PACKAGE };
 }
 
-/** Names of the default config fragments for a backend (virtiofs adds its own). */
+/** Names of the default config fragments for a backend (virtio-pmem and virtiofs add their own). */
 export function defaultConfigNames(backend: BackendName): string[] {
-  return backend === 'virtiofs' ? [...DEFAULT_CONFIG_NAMES, 'virtiofs'] : [...DEFAULT_CONFIG_NAMES];
+  return backend === 'pmem' ? [...DEFAULT_CONFIG_NAMES] : [...DEFAULT_CONFIG_NAMES, backend];
 }
 
 /** Absolute paths of the default config fragments for a backend. */

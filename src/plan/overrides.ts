@@ -22,7 +22,7 @@ export interface PlanOverrides {
 /** The flag each override is reported under. */
 export const OVERRIDE_FLAGS: Readonly<Record<keyof PlanOverrides, string>> = {
   source: '--source',
-  gitRef: '--git-ref',
+  gitRef: '--ref',
   patches: '--patch',
   configs: '--config',
   backend: '--backend',

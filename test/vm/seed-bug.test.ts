@@ -1,0 +1,36 @@
+// The product's reason to exist, for real: the default plan passes on the stock kernel, and the
+// seed's bug (dax_layout_busy_page_range(mapping, 0, 0)) makes every pin at index > 0 fail while
+// index 0 still passes. The first run builds the kernel into the cache outside the clone.
+import { describe, expect, it } from 'vitest';
+import { daxlab } from './cli-run.js';
+
+const SEED_PATCH = 'test/patches/seed-busy-page-range-end-0.patch';
+
+describe('pin-race against the seed bug', () => {
+  it('passes every case of the default plan on the stock kernel', async () => {
+    const r = await daxlab(['run']);
+    expect(r.report, r.output.slice(-3000)).not.toBeNull();
+    const bad = r.report!.results.filter((c) => c.status !== 'pass');
+    expect(bad.map((c) => `${c.id}: ${c.reason}`), r.output.slice(-3000)).toEqual([]);
+    expect(r.report!.results.length).toBe(18);
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('fails exactly the index > 0 pin-race cases with the seed bug applied', async () => {
+    const r = await daxlab(['run', '--patch', SEED_PATCH]);
+    expect(r.report, r.output.slice(-3000)).not.toBeNull();
+    const results = r.report!.results;
+    const pins = results.filter((c) => c.workload === 'pin-race');
+    expect(pins.length).toBe(16);
+    for (const c of pins) {
+      if (Number(c.params.index) > 0) {
+        expect(c.status, c.id).toBe('fail');
+        expect(c.reason).toMatch(/returned [\d.]+ ms before the pinned read completed \(pin at page 5\)/);
+      } else {
+        expect(c.status, `${c.id}: ${c.reason}`).toBe('pass');
+      }
+    }
+    expect(results.filter((c) => c.workload === 'register-buffers').every((c) => c.status === 'pass')).toBe(true);
+    expect(r.exitCode).toBe(1);
+  });
+});

@@ -37,7 +37,7 @@ const program = new Command()
 
 kernelOptions(program.command('run [plan]'))
   .description('the main job: build, boot, run every case of the plan (default plan when none is given), report')
-  .option('--results <dir>', 'directory for events.jsonl, results.json, junit.xml, serial and build logs', 'daxlab-results')
+  .option('--results <dir>', 'new directory for events.jsonl, results.json, junit.xml, serial and build logs (default: daxlab-results/<time>-<label>)')
   .option('--json', 'print the run summary as one JSON line on stdout (progress goes to stderr)')
   .option('--shard <i/n>', 'run only the i-th of n contiguous slices of the cases (CI sharding)')
   .option('--verbose', 'print timings, details and kernel-log lines for every case')

@@ -1,7 +1,6 @@
 // `daxlab run`: the main job. Plan -> cases -> kernel build -> guest programs -> boot -> cases ->
 // reports. Results are journaled as each case ends; SIGINT/SIGTERM stop cleanly (a second forces).
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { probeHost } from '../host/probe.js';
 import { cacheRoot } from '../kernel/cache-dir.js';
 import { expandPlan } from '../plan/expand.js';
@@ -20,9 +19,10 @@ import { installSignalHandlers } from '../run/signals.js';
 import { compileGuestPrograms } from '../workloads/compile.js';
 import { buildPlanKernel } from './build-command.js';
 import { GUEST_SCRIPTS_DIR } from './paths.js';
+import { prepareResultsDir } from './results-dir.js';
 
 export interface RunFlags {
-  results: string;
+  results?: string;
   json?: boolean;
   shard?: string;
   verbose?: boolean;
@@ -34,8 +34,7 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
   const all = expandPlan(plan);
   const shardSpec = flags.shard ? parseShard(flags.shard) : null;
   const cases = shardSpec ? shard(all, shardSpec.index, shardSpec.total) : all;
-  const resultsDir = resolve(flags.results);
-  mkdirSync(resultsDir, { recursive: true });
+  const resultsDir = prepareResultsDir(flags.results, plan.kernel.label, startedAt);
   const events = new EventLog(resultsDir);
   // With --json the machine-readable summary owns stdout; progress goes to stderr.
   const out = flags.json ? process.stderr : process.stdout;

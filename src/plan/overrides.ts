@@ -70,7 +70,7 @@ export function applyOverrides(plan: Plan, o: PlanOverrides, ctx: PlanContext): 
   };
 }
 
-/** The kernel source after --source / --git-ref. */
+/** The kernel source after --source / --ref. */
 function overrideSource(current: SourceSpec, o: PlanOverrides, ctx: PlanContext, report: Report): SourceSpec {
   if (o.gitRef !== undefined) {
     const bad = o.gitRef === '' ? 'expected a non-empty git ref' : badGitRefMessage(o.gitRef);

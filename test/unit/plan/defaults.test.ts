@@ -35,11 +35,12 @@ describe('defaultPlan', () => {
 });
 
 describe('default helpers', () => {
-  it('virtiofs adds its fragment last', () => {
+  it('virtiofs and virtio-pmem add their fragment last', () => {
     expect(defaultConfigPaths('virtiofs', '/c')).toEqual([
       '/c/base.config', '/c/pmem.config', '/c/nullblk.config', '/c/io_uring.config', '/c/watchdog.config', '/c/virtiofs.config',
     ]);
-    expect(defaultConfigPaths('virtio-pmem', '/c')).toHaveLength(5);
+    expect(defaultConfigPaths('virtio-pmem', '/c').at(-1)).toBe('/c/virtio-pmem.config');
+    expect(defaultConfigPaths('pmem', '/c')).toHaveLength(5);
   });
 
   it('the label is stock without patches, else the plan name', () => {

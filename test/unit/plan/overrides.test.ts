@@ -21,7 +21,7 @@ describe('applyOverrides', () => {
     expect(plan).toEqual(before);
   });
 
-  it('--source DIR is a dir source resolved from the cwd; with --git-ref a git source', () => {
+  it('--source DIR is a dir source resolved from the cwd; with --ref a git source', () => {
     expect(apply({ source: 'tree' }).plan?.kernel.source).toEqual({ kind: 'dir', path: '/cwd/tree' });
     expect(apply({ source: '/src/linux', gitRef: 'v6.12' }).plan?.kernel.source).toEqual({
       kind: 'git',
@@ -30,24 +30,24 @@ describe('applyOverrides', () => {
     });
   });
 
-  it('--git-ref alone changes a git plan ref, or turns a dir source into git', () => {
+  it('--ref alone changes a git plan ref, or turns a dir source into git', () => {
     const git = parseLines('kernel: { source: { git: /src/linux, ref: v1 } }').plan!;
     expect(apply({ gitRef: 'v2' }, git).plan?.kernel.source).toEqual({ kind: 'git', repo: '/src/linux', ref: 'v2' });
     const dir = parseLines('kernel: { source: { path: /src/linux } }').plan!;
     expect(apply({ gitRef: 'v2' }, dir).plan?.kernel.source).toEqual({ kind: 'git', repo: '/src/linux', ref: 'v2' });
   });
 
-  it('--git-ref with a Debian source is an error', () => {
-    expect(apply({ gitRef: 'v2' })).toEqual({ issues: [cli('--git-ref', '--git-ref needs --source DIR or a git source in the plan')] });
+  it('--ref with a Debian source is an error', () => {
+    expect(apply({ gitRef: 'v2' })).toEqual({ issues: [cli('--ref', '--ref needs --source DIR or a git source in the plan')] });
   });
 
   it('reports a bad git ref and a missing source dir', () => {
     expect(apply({ source: 'nowhere', gitRef: '-x' }).issues).toEqual([
-      cli('--git-ref', "git ref '-x' must not start with '-'"),
+      cli('--ref', "git ref '-x' must not start with '-'"),
       cli('--source', 'source directory not found: /cwd/nowhere'),
     ]);
     expect(apply({ source: '' }).issues).toEqual([cli('--source', 'source directory not found: /cwd')]);
-    expect(apply({ source: 'tree', gitRef: '' }).issues).toEqual([cli('--git-ref', 'expected a non-empty git ref')]);
+    expect(apply({ source: 'tree', gitRef: '' }).issues).toEqual([cli('--ref', 'expected a non-empty git ref')]);
   });
 
   it('--patch appends after the plan patches, resolved from the cwd', () => {

@@ -1,0 +1,104 @@
+// daxlab benchmarks, all measured on this machine in one run (see README "Benchmarks"):
+//  1. cached second build vs `make` on an unchanged tree
+//  2. a one-file patch on a built base: daxlab's rebuild vs make's incremental build, and command-to-verdict
+//  3. QEMU start to kernel init vs QEMU start to ready (ssh2 session authenticated)
+//  4. cost of one command in the guest over the ssh2 session
+//  5. the default plan's wall time vs boot plus the sum of case times
+import { mkdtempSync, readFileSync, writeFileSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { buildKernel } from '../src/kernel/build.js';
+import { cacheRoot, treePaths } from '../src/kernel/cache-dir.js';
+import { probeHost } from '../src/host/probe.js';
+import { resolveSource } from '../src/kernel/source.js';
+import { defaultPlan } from '../src/plan/defaults.js';
+import { bootGuest } from '../src/run/boot-guest.js';
+import { compileGuestPrograms } from '../src/workloads/compile.js';
+import { defaultWorkloadParamDefs } from '../src/workloads/catalogue.js';
+import { CONFIGS_DIR, GUEST_SCRIPTS_DIR, REPO_ROOT } from '../src/cli/paths.js';
+import { formatFigure, median, sh, timeIt, type Figure } from './measure.js';
+
+const CLI = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
+const figures: Figure[] = [];
+const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+
+const plan = defaultPlan({ configsDir: CONFIGS_DIR, knownWorkloads: defaultWorkloadParamDefs() });
+const work = mkdtempSync(join(tmpdir(), 'daxlab-bench-'));
+const buildOpts = { cacheRoot: cacheRoot(), logDir: work };
+
+log('making sure the stock kernel is built');
+const stock = await buildKernel(plan.kernel, buildOpts);
+const hit = await timeIt(() => sh('node', [CLI, 'build', '--results', join(work, 'b1')]));
+
+// make on the unchanged tree: the cached tree in the state daxlab left it, run twice, second timed.
+const base = await buildKernel(plan.kernel, buildOpts); // hit: does not touch the tree
+const source = JSON.parse(readFileSync(join(base.artifact.dir, 'meta.json'), 'utf8')).source as string;
+log(`source ${source}`);
+const src = await resolveSource(plan.kernel.source);
+const paths = treePaths(cacheRoot(), src.key);
+const objDirs = (await sh('ls', [paths.base])).split('\n').filter((d) => d.startsWith('obj-'));
+const obj = join(paths.base, objDirs[0]!);
+const makeArgs = ['-C', paths.src, `O=${obj}`, 'ARCH=x86_64', `-j${availableParallelism()}`, 'bzImage', 'CC=ccache gcc'];
+await sh('make', makeArgs);
+const makeNoop = await timeIt(() => sh('make', makeArgs));
+figures.push({ name: 'cached build (daxlab build, cache hit)', value: hit.ms, unit: 'ms', against: { name: 'make, unchanged tree', value: makeNoop.ms }, target: { maxValue: 500 } });
+
+// make's incremental build after a change to fs/dax.c.
+const daxc = join(paths.src, 'fs', 'dax.c');
+const now = new Date();
+utimesSync(daxc, now, now);
+const makeIncr = await timeIt(() => sh('make', makeArgs));
+
+// daxlab: a one-file patch (a unique comment in fs/dax.c) on top of the built base, command to verdict.
+const patch = join(work, 'bench-dax-comment.patch');
+const stamp = `daxlab bench ${Date.now()}`;
+const daxText = await sh('git', ['-C', paths.src, 'show', 'HEAD:fs/dax.c']);
+const lines = daxText.split('\n');
+writeFileSync(
+  patch,
+  `--- a/fs/dax.c\n+++ b/fs/dax.c\n@@ -1,3 +1,4 @@\n+/* ${stamp} */\n ${lines[0]}\n ${lines[1]}\n ${lines[2]}\n`,
+);
+const planFile = join(work, 'one-case.yaml');
+writeFileSync(planFile, 'name: bench-one\nfilesystems: [ext4]\nworkloads:\n  - name: pin-race\n    params: { pin: pread, race: truncate, index: 5 }\n');
+const verdictDir = join(work, 'verdict');
+const verdict = await timeIt(() => sh('node', [CLI, 'run', planFile, '--patch', patch, '--results', verdictDir]).catch((e) => String(e)));
+const vReport = JSON.parse(readFileSync(join(verdictDir, 'results.json'), 'utf8'));
+figures.push({ name: 'one-file patch rebuild (daxlab)', value: vReport.summary.stages.buildMs, unit: 'ms', against: { name: 'make incremental (fs/dax.c)', value: makeIncr.ms }, target: { maxRatio: 1.5 } });
+figures.push({ name: 'one-file patch, command to verdict', value: verdict.ms, unit: 'ms' });
+
+// Boot: QEMU start to kernel init vs to ready, and the cost of one guest command.
+const caps = await probeHost();
+const bin = await compileGuestPrograms(GUEST_SCRIPTS_DIR, join(cacheRoot(), 'guest-bin'));
+const inits: number[] = [];
+const readies: number[] = [];
+const execs: number[] = [];
+const builtin: number[] = [];
+for (let i = 0; i < 3; i++) {
+  const g = await bootGuest({ plan, caps, image: stock.artifact.image, binDir: bin.binDir, init: join(GUEST_SCRIPTS_DIR, 'init.sh'), serialLog: join(work, `serial-${i}.log`) });
+  try {
+    inits.push(g.timings.kernelInitMs);
+    readies.push(g.timings.readyMs);
+    if (i === 0) {
+      for (let j = 0; j < 30; j++) execs.push((await timeIt(() => g.guest.exec(['/bin/true'], { timeoutMs: 10_000 }))).ms);
+      for (let j = 0; j < 30; j++) builtin.push((await timeIt(() => g.guest.exec(['true'], { timeoutMs: 10_000 }))).ms);
+    }
+  } finally {
+    await g.shutdown();
+  }
+}
+figures.push({ name: 'QEMU start to ready (median of 3 boots)', value: median(readies), unit: 'ms', against: { name: 'QEMU start to kernel init', value: median(inits) }, target: { maxRatio: 1.3 } });
+figures.push({ name: 'guest command /bin/true (median of 30)', value: median(execs), unit: 'ms', target: { maxValue: 100 } });
+figures.push({ name: 'guest command, shell builtin (median of 30)', value: median(builtin), unit: 'ms' });
+
+// The default plan: wall time vs boot plus the sum of case times.
+const runDir = join(work, 'default');
+await sh('node', [CLI, 'run', '--results', runDir]).catch(() => undefined);
+const report = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8'));
+const caseSum = (report.results as Array<{ durationMs: number }>).reduce((a, r) => a + r.durationMs, 0);
+figures.push({ name: 'default plan wall time', value: report.summary.durationMs, unit: 'ms', against: { name: 'boot + sum of cases', value: report.summary.stages.bootMs + caseSum }, target: { maxRatio: 1.15 } });
+
+const out = { date: new Date().toISOString(), accel: caps.kvm ? 'kvm' : 'tcg', figures, raw: { inits, readies, execs, builtin, makeNoopMs: makeNoop.ms, makeIncrMs: makeIncr.ms } };
+writeFileSync(resolve(REPO_ROOT, 'bench', 'last-run.json'), JSON.stringify(out, null, 2) + '\n');
+process.stdout.write(`daxlab benchmarks (${out.accel.toUpperCase()}, ${availableParallelism()} cores), ${out.date}\n`);
+for (const f of figures) process.stdout.write(`${formatFigure(f)}\n`);

@@ -32,6 +32,14 @@ static inline int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* Sleep ms milliseconds, resuming after signal handlers. */
+static inline void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
 /* Print s as a JSON string literal (with quotes) to f. */
 static inline void json_str(FILE *f, const char *s)
 {

@@ -1,84 +1,31 @@
-/* pinrace: pin one page of a DAX file mapping with a slow O_DIRECT read from a
- * delayed-completion block device, and race ftruncate or a hole punch against
- * that in-flight read. Prints one JSON line; the judging is done by daxlab.
+/* pinrace: pin one page of a DAX file mapping with a slow O_DIRECT I/O on a
+ * delayed-completion block device (pin-sources.h), and race a size- or
+ * layout-changing operation (racers.h) against that in-flight I/O. Prints one
+ * JSON line; the judging is done by daxlab.
  *
- * Usage: pinrace --file PATH --pages N --index I --pin pread|io_uring
- *                --race truncate|punch --dev /dev/nullbX [--lead-ms M]
+ * Usage: pinrace --file PATH --pages N --index I --pin KIND --race KIND
+ *                --dev /dev/nullbX [--lead-ms M]
+ *   --pin  pread|io_uring|pwrite|preadv|io_uring_write|aio
+ *   --race truncate|punch|otrunc|zero|collapse|insert|clone|dedupe
  * Exit: 0 ran (whatever the kernel did), 2 usage error, 3 setup failure. */
 #define _GNU_SOURCE
 #include "daxlab-common.h"
+#include "pin-sources.h"
+#include "racers.h"
 
 #include <getopt.h>
-#include <liburing.h>
+#include <liburing.h> /* named here so daxlab's compile step links -luring */
 #include <pthread.h>
-#include <semaphore.h>
-
-enum pin_kind { PIN_PREAD, PIN_URING };
-enum race_kind { RACE_TRUNCATE, RACE_PUNCH };
-
-struct reader {
-	enum pin_kind pin;
-	int devfd;
-	void *buf;
-	struct io_uring ring;
-	sem_t about_to_submit;
-	int64_t start_ns, end_ns;
-	long ret;
-	int err;
-};
 
 static int64_t t0;
 
 static void usage(const char *msg)
 {
 	fprintf(stderr, "pinrace: %s\nusage: pinrace --file PATH --pages N --index I "
-		"--pin pread|io_uring --race truncate|punch --dev DEV [--lead-ms M]\n", msg);
+		"--pin pread|io_uring|pwrite|preadv|io_uring_write|aio "
+		"--race truncate|punch|otrunc|zero|collapse|insert|clone|dedupe "
+		"--dev DEV [--lead-ms M]\n", msg);
 	die_json(2, msg, 0);
-}
-
-/* The reader: announce, then one O_DIRECT read of a page into the mapping. */
-static void *reader_main(void *arg)
-{
-	struct reader *r = arg;
-	sem_post(&r->about_to_submit);
-	if (r->pin == PIN_PREAD) {
-		r->start_ns = now_ns();
-		ssize_t n = pread(r->devfd, r->buf, DAXLAB_PAGE, 0);
-		r->end_ns = now_ns();
-		r->ret = n;
-		r->err = n < 0 ? errno : 0;
-		return NULL;
-	}
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&r->ring);
-	io_uring_prep_read(sqe, r->devfd, r->buf, DAXLAB_PAGE, 0);
-	r->start_ns = now_ns();
-	int s = io_uring_submit(&r->ring);
-	struct io_uring_cqe *cqe = NULL;
-	int w = s < 0 ? s : io_uring_wait_cqe(&r->ring, &cqe);
-	r->end_ns = now_ns();
-	if (w < 0) {
-		r->ret = -1;
-		r->err = -w;
-	} else {
-		r->ret = cqe->res < 0 ? -1 : cqe->res;
-		r->err = cqe->res < 0 ? -cqe->res : 0;
-		io_uring_cqe_seen(&r->ring, cqe);
-	}
-	return NULL;
-}
-
-/* True when the whole file range reads back as zeros through the page cache path. */
-static int reads_back_zero(int fd, long pages)
-{
-	unsigned char buf[DAXLAB_PAGE];
-	for (long p = 0; p < pages; p++) {
-		if (pread(fd, buf, DAXLAB_PAGE, p * DAXLAB_PAGE) != DAXLAB_PAGE)
-			return 0;
-		for (long i = 0; i < DAXLAB_PAGE; i++)
-			if (buf[i])
-				return 0;
-	}
-	return 1;
 }
 
 int main(int argc, char **argv)
@@ -115,23 +62,19 @@ int main(int argc, char **argv)
 		usage("--index must be an integer below --pages");
 	if (lead_ms < 0 || lead_ms > 60000)
 		usage("--lead-ms must be an integer from 0 to 60000");
-	struct reader r = { 0 };
-	if (!strcmp(pin_s, "pread"))
-		r.pin = PIN_PREAD;
-	else if (!strcmp(pin_s, "io_uring"))
-		r.pin = PIN_URING;
-	else
-		usage("--pin must be pread or io_uring");
-	enum race_kind race;
-	if (!strcmp(race_s, "truncate"))
-		race = RACE_TRUNCATE;
-	else if (!strcmp(race_s, "punch"))
-		race = RACE_PUNCH;
-	else
-		usage("--race must be truncate or punch");
+	int pin = pin_parse(pin_s);
+	if (pin < 0)
+		usage("--pin must be pread, io_uring, pwrite, preadv, io_uring_write or aio");
+	int race = race_parse(race_s);
+	if (race < 0)
+		usage("--race must be truncate, punch, otrunc, zero, collapse, insert, clone or dedupe");
+	if (race == RACE_COLLAPSE && pages < 2)
+		usage("--race collapse needs --pages of at least 2");
 
+	struct pinner p = { .kind = pin };
+	struct racer r = { .kind = race, .path = file, .pages = pages, .index = index };
 	unsigned char *map;
-	int fd = prepare_file(file, pages, &map);
+	r.fd = prepare_file(file, pages, &map);
 	int dax = statx_dax(file, NULL, NULL);
 #ifndef DAXLAB_ALLOW_NON_DAX /* defined only by daxlab's host smoke test */
 	if (dax != 1) {
@@ -139,54 +82,45 @@ int main(int argc, char **argv)
 		return 3;
 	}
 #endif
-	r.devfd = open(dev, O_RDONLY | O_DIRECT);
-	if (r.devfd < 0)
-		die_json(3, "cannot open the delay device O_DIRECT", errno);
-	r.buf = map + index * DAXLAB_PAGE;
-	if (r.pin == PIN_URING) {
-		int e = io_uring_queue_init(4, &r.ring, 0);
-		if (e < 0)
-			die_json(3, "io_uring_queue_init failed", -e);
-	}
-	if (sem_init(&r.about_to_submit, 0, 0) != 0)
-		die_json(3, "sem_init failed", errno);
+	pin_setup(&p, dev, map + index * DAXLAB_PAGE);
+	memcpy(r.pin_content, p.page, DAXLAB_PAGE);
+	if (race_needs_pin_content(race))
+		pin_predict_page(&p, r.pin_content);
+	race_prepare(&r);
+
 	pthread_t th;
-	int e = pthread_create(&th, NULL, reader_main, &r);
+	int e = pthread_create(&th, NULL, pin_thread, &p);
 	if (e)
 		die_json(3, "pthread_create failed", e);
-	while (sem_wait(&r.about_to_submit) != 0 && errno == EINTR)
+	while (sem_wait(&p.about_to_submit) != 0 && errno == EINTR)
 		;
-	struct timespec lead = { lead_ms / 1000, (lead_ms % 1000) * 1000000L };
-	while (nanosleep(&lead, &lead) != 0 && errno == EINTR)
-		;
+	sleep_ms(lead_ms);
 
 	int64_t race_start = now_ns();
-	int race_ret = race == RACE_TRUNCATE
-		? ftruncate(fd, 0)
-		: fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, pages * DAXLAB_PAGE);
+	int race_ret = race_run(&r);
 	int race_errno = race_ret ? errno : 0;
 	int64_t race_end = now_ns();
 	pthread_join(th, NULL);
 
 	struct stat st;
-	if (fstat(fd, &st) != 0)
+	if (fstat(r.fd, &st) != 0)
 		die_json(3, "fstat after the race failed", errno);
-	int data_ok = race == RACE_PUNCH ? reads_back_zero(fd, pages) : 1;
-	if (r.pin == PIN_URING)
-		io_uring_queue_exit(&r.ring);
+	int data_ok = race_ret == 0 ? race_data_ok(&r) : 1;
+	pin_teardown(&p);
+	race_cleanup(&r);
 
 	printf("{\"pin\":\"%s\",\"race\":\"%s\",\"index\":%ld,\"pages\":%ld,\"lead_ms\":%ld,"
 	       "\"read_start_ns\":%lld,\"read_end_ns\":%lld,\"read_ret\":%ld,\"read_errno\":%d,"
 	       "\"race_start_ns\":%lld,\"race_end_ns\":%lld,\"race_ret\":%d,\"race_errno\":%d,"
-	       "\"size_before\":%ld,\"size_after\":%lld,\"data_ok\":%s,\"dax\":%s}\n",
+	       "\"size_before\":%ld,\"size_after\":%lld,\"size_expected\":%ld,\"data_ok\":%s,"
+	       "\"dax\":%s}\n",
 	       pin_s, race_s, index, pages, lead_ms,
-	       (long long)(r.start_ns - t0), (long long)(r.end_ns - t0), r.ret, r.err,
+	       (long long)(p.start_ns - t0), (long long)(p.end_ns - t0), p.ret, p.err,
 	       (long long)(race_start - t0), (long long)(race_end - t0), race_ret, race_errno,
-	       pages * DAXLAB_PAGE, (long long)st.st_size, data_ok ? "true" : "false",
-	       dax == 1 ? "true" : "false");
+	       pages * DAXLAB_PAGE, (long long)st.st_size, race_expected_size(&r),
+	       data_ok ? "true" : "false", dax == 1 ? "true" : "false");
 	fflush(stdout);
 	munmap(map, (size_t)(pages * DAXLAB_PAGE));
-	close(r.devfd);
-	close(fd);
+	close(r.fd);
 	return 0;
 }

@@ -1,6 +1,8 @@
 // The workloads daxlab knows, by name.
 import { DaxlabError } from '../errors.js';
 import { pinRace } from './pin-race.js';
+import { pinSignal } from './pin-signal.js';
+import { pinUnlink } from './pin-unlink.js';
 import { registerBuffers } from './register-buffers.js';
 import type { ParamDef, Workload } from './types.js';
 
@@ -8,6 +10,8 @@ import type { ParamDef, Workload } from './types.js';
 export const WORKLOADS: Record<string, Workload> = {
   [pinRace.name]: pinRace,
   [registerBuffers.name]: registerBuffers,
+  [pinUnlink.name]: pinUnlink,
+  [pinSignal.name]: pinSignal,
 };
 
 /** The workload called name; throws PLAN_INVALID naming the known ones when there is none. */
@@ -22,7 +26,18 @@ export function getWorkload(name: string): Workload {
   return w;
 }
 
-/** Workload name -> its parameter definitions, for the plan validator. */
+/** Workload name -> its parameter definitions, for the plan validator (every workload). */
 export function workloadParamDefs(): Record<string, Record<string, ParamDef>> {
   return Object.fromEntries(Object.values(WORKLOADS).map((w) => [w.name, w.params]));
+}
+
+/** Names of the workloads the built-in plan runs, in catalogue order (inDefaultPlan not false). */
+export function defaultWorkloadNames(): string[] {
+  return Object.values(WORKLOADS).filter((w) => w.inDefaultPlan !== false).map((w) => w.name);
+}
+
+/** workloadParamDefs() restricted to defaultWorkloadNames(), to hand to defaultPlan(). */
+export function defaultWorkloadParamDefs(): Record<string, Record<string, ParamDef>> {
+  const all = workloadParamDefs();
+  return Object.fromEntries(defaultWorkloadNames().map((n) => [n, all[n]!]));
 }

@@ -1,73 +1,64 @@
-// The "pin-race" workload: truncate or punch a DAX file while one of its pages is
-// pinned by an in-flight O_DIRECT read, and check that the kernel waited.
+// The "pin-race" workload: change a DAX file's size or layout (truncate, hole
+// punch, O_TRUNC, zero/collapse/insert range, reflink clone/dedupe) while one of
+// its pages is pinned by an in-flight O_DIRECT I/O, and check that the kernel waited.
 import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
 import { checkResult, errnoName, errorVerdict, intFields, nsToMs } from './guest-json.js';
 import { caseFilePath, enumParam, intParam } from './params.js';
-import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
+import { lateStart, leadMs, pinProblem, TOLERANCE_MS, type PinIo } from './pin-checks.js';
+import { PIN_INFO, PIN_RACE_PARAMS as PARAMS, RACE_INFO, type PinName, type RaceName } from './pin-race-params.js';
+import type { GuestEnv, GuestOutput, Workload } from './types.js';
+import { unsupportedReason, waitRule } from './wait-table.js';
 
-const PAGE = 4096;
-
-/**
- * How much earlier than the pinned read's completion the racing call may return
- * and still count as having waited. On stock 6.12 the racer returns 0-10 ms
- * after the read completes (80 of 80 runs, facts.md); the reader thread records
- * read_end only after it is scheduled again, so under TCG the racer can even
- * look a few ms early. With the seed bug it returns ~400 ms early with a 500 ms
- * pin (1-22 ms after it started). 50 ms sits well clear of both.
- */
-export const TOLERANCE_MS = 50;
-
-/** The read must last at least this fraction of the device delay to count as a pin. */
-export const MIN_PIN_FRACTION = 0.8;
-
-const PARAMS: Record<string, ParamDef> = {
-  pin: {
-    values: ['pread', 'io_uring'],
-    default: ['pread', 'io_uring'],
-    description: 'How the page is pinned: a blocking O_DIRECT pread, or an io_uring READ.',
-  },
-  race: {
-    values: ['truncate', 'punch'],
-    default: ['truncate', 'punch'],
-    description: 'The racing call: ftruncate(fd, 0), or fallocate(PUNCH_HOLE|KEEP_SIZE) over the file.',
-  },
-  index: {
-    default: [0, 5],
-    description: 'Page index of the file mapping that the read targets (the seed bug only checked index 0).',
-  },
-  pages: {
-    default: [16],
-    description: 'File size in 4 KiB pages; must be larger than index.',
-  },
-};
+/** The timing constants, still importable from here (they now live in pin-checks.ts). */
+export { leadMs, MIN_PIN_FRACTION, TOLERANCE_MS } from './pin-checks.js';
 
 const FIELDS = [
   'read_start_ns', 'read_end_ns', 'read_ret', 'read_errno',
   'race_start_ns', 'race_end_ns', 'race_ret', 'race_errno', 'size_after',
 ] as const;
 
-/** How long pinrace sleeps after the read is submitted before racing: 100 ms, less for short pins. */
-export function leadMs(pinMs: number): number {
-  return Math.max(1, Math.min(100, Math.floor(pinMs / 5)));
+/** A case's pin-race params, checked against their definitions. */
+function caseParams(tc: TestCase): { pin: PinName; race: RaceName; index: number; pages: number } {
+  return {
+    pin: enumParam(tc, 'pin', PARAMS.pin!) as PinName,
+    race: enumParam(tc, 'race', PARAMS.race!) as RaceName,
+    index: intParam(tc, 'index', PARAMS.index!),
+    pages: intParam(tc, 'pages', PARAMS.pages!),
+  };
 }
 
 function command(tc: TestCase, env: GuestEnv): string[] {
-  const pages = intParam(tc, 'pages', PARAMS.pages!);
-  const index = intParam(tc, 'index', PARAMS.index!);
+  const p = caseParams(tc);
   return [
     `${env.binDir}/pinrace`,
     '--file', caseFilePath(env.mountPoint, 'pinrace', tc.id),
-    '--pages', String(pages),
-    '--index', String(index),
-    '--pin', enumParam(tc, 'pin', PARAMS.pin!),
-    '--race', enumParam(tc, 'race', PARAMS.race!),
+    '--pages', String(p.pages),
+    '--index', String(p.index),
+    '--pin', p.pin,
+    '--race', p.race,
     '--dev', env.delayDevice,
     '--lead-ms', String(leadMs(env.pinMs)),
   ];
 }
 
+/** Whether the pinned page lies in the range the operation changes (only a collapse can miss it). */
+function pinInChangedRange(race: RaceName, index: number, pages: number): boolean {
+  return race !== 'collapse' || index < Math.floor(pages / 2);
+}
+
 function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
+  const { pin, race, index, pages } = caseParams(tc);
+  if (index >= pages) {
+    return errorVerdict(`index outside the file: page ${index} of a ${pages}-page file`, out);
+  }
+  if (race === 'collapse' && pages < 2) return errorVerdict('collapse needs a file of at least 2 pages', out);
+  const rule = waitRule(tc.fs, race);
+  const { call, sizeAfter, dataFailure } = RACE_INFO[race];
+  if (rule.rule === 'unsupported') {
+    return { status: 'skip', reason: unsupportedReason(tc.fs, race), timings: {}, details: { race, fs: tc.fs } };
+  }
+
   const checked = checkResult('pinrace', out);
   if ('verdict' in checked) return checked.verdict;
   const line = checked.line;
@@ -77,79 +68,72 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
   if (lacking.length > 0 || typeof dataOk !== 'boolean') {
     return errorVerdict(`pinrace result lacks ${lacking.join(', ')}`, out);
   }
-  const race = enumParam(tc, 'race', PARAMS.race!);
-  const index = intParam(tc, 'index', PARAMS.index!);
-  const pages = intParam(tc, 'pages', PARAMS.pages!);
-  const syscall = race === 'truncate' ? 'ftruncate' : 'fallocate(PUNCH_HOLE)';
-  const readMs = nsToMs(v.read_end_ns - v.read_start_ns);
+  const io: PinIo = {
+    io: PIN_INFO[pin].io, ret: v.read_ret, errno: v.read_errno, expectedBytes: PIN_INFO[pin].bytes,
+    startNs: v.read_start_ns, endNs: v.read_end_ns,
+  };
   const raceAfterReadMs = nsToMs(v.race_end_ns - v.read_end_ns);
   const timings = {
     pinMs: env.pinMs,
-    readMs,
+    readMs: nsToMs(v.read_end_ns - v.read_start_ns),
     raceMs: nsToMs(v.race_end_ns - v.race_start_ns),
     raceAfterReadMs,
     raceStartBeforeReadEndMs: nsToMs(v.read_end_ns - v.race_start_ns),
   };
+  const inRange = pinInChangedRange(race, index, pages);
   const details = {
-    index, pages, pin: enumParam(tc, 'pin', PARAMS.pin!), race,
+    index, pages, pin, race,
     readRet: v.read_ret, raceRet: v.race_ret, raceErrno: v.race_errno,
-    sizeAfter: v.size_after, dataOk,
+    sizeAfter: v.size_after, dataOk, pinInChangedRange: inRange,
   };
-  const error = (reason: string): Verdict => ({ ...errorVerdict(reason, out, timings), details });
-
-  if (v.read_ret !== PAGE) {
-    const why = v.read_ret < 0 ? errnoName(v.read_errno) : `${v.read_ret} bytes`;
-    return error(`the pinned O_DIRECT read failed: ${why}`);
-  }
-  if (readMs < MIN_PIN_FRACTION * env.pinMs) {
-    return error(`delay device did not hold the pin: read took ${readMs} ms, expected ~${env.pinMs} ms`);
-  }
-  if (v.race_start_ns >= v.read_end_ns - TOLERANCE_MS * 1e6) {
-    return error(
-      `race started too late: ${syscall} started ${timings.raceStartBeforeReadEndMs} ms before ` +
-        `the read completed, need more than ${TOLERANCE_MS} ms`,
-    );
-  }
+  const invalid = pinProblem(io, env.pinMs) ?? lateStart(call, v.race_start_ns, io);
+  if (invalid) return { ...errorVerdict(invalid, out, timings), details };
 
   const fails: string[] = [];
   if (v.race_ret !== 0) {
-    fails.push(`${syscall} failed with ${errnoName(v.race_errno)}`);
+    const hint = tc.fs === 'xfs' && (race === 'clone' || race === 'dedupe') && v.race_errno === 95
+      ? ' (is the filesystem formatted with reflink=1?)' : '';
+    fails.push(`${call} failed with ${errnoName(v.race_errno)}${hint}`);
   } else {
     if (raceAfterReadMs < -TOLERANCE_MS) {
-      fails.push(`${syscall} returned ${-raceAfterReadMs} ms before the pinned read completed (pin at page ${index})`);
+      fails.push(`${call} returned ${-raceAfterReadMs} ms before the pinned ${io.io} completed (pin at page ${index})`);
     }
-    const expected = race === 'truncate' ? 0 : pages * PAGE;
-    if (v.size_after !== expected) {
-      fails.push(`file size after ${syscall} is ${v.size_after}, expected ${expected}`);
-    }
-    if (race === 'punch' && !dataOk) fails.push('punched range did not read back as zeros');
+    const expected = sizeAfter(pages);
+    if (v.size_after !== expected) fails.push(`file size after ${call} is ${v.size_after}, expected ${expected}`);
+    if (dataFailure && !dataOk) fails.push(dataFailure);
   }
   if (fails.length > 0) return { status: 'fail', reason: fails.join('; '), timings, details };
+  const outside = inRange ? '' : '; the pin lay outside the changed range, and the whole file is waited for';
   return {
     status: 'pass',
     reason:
-      raceAfterReadMs >= 0
-        ? `${syscall} waited for the pin (returned ${raceAfterReadMs} ms after the read completed)`
-        : `${syscall} waited for the pin (returned ${-raceAfterReadMs} ms before the read was seen ` +
-          `to complete, within the ${TOLERANCE_MS} ms tolerance)`,
+      (raceAfterReadMs >= 0
+        ? `${call} waited for the pin (returned ${raceAfterReadMs} ms after the ${io.io} completed)`
+        : `${call} waited for the pin (returned ${-raceAfterReadMs} ms before the ${io.io} was seen ` +
+          `to complete, within the ${TOLERANCE_MS} ms tolerance)`) + outside,
     timings,
     details,
   };
 }
 
-/** Truncate/punch racing a page pin held by a slow O_DIRECT read into a DAX mapping. */
+/** A size or layout change racing a page pin held by a slow O_DIRECT I/O on a DAX mapping. */
 export const pinRace: Workload = {
   name: 'pin-race',
   description:
     'Maps a file on the DAX filesystem, then pins one of its pages (page `index`) with an ' +
-    'O_DIRECT read from a null_blk device whose completions are delayed by the pin time, issued ' +
-    'with pread or io_uring. While that read is in flight it calls ftruncate(0) or ' +
-    'fallocate(PUNCH_HOLE) on the file. This exercises the layout-break path ' +
-    '(ext4_break_layouts / xfs_break_dax_layouts -> dax_layout_busy_page), which must find the ' +
-    'pinned page and wait until the DMA finishes before freeing its blocks. Oracle: the racing ' +
-    `call must not return more than ${TOLERANCE_MS} ms before the read completes, must succeed, ` +
-    'and must leave the right size (punch: the range reads back as zeros). A read that was not ' +
-    'held for the pin time, or a race that started too late, makes the case an error, not a pass.',
+    'O_DIRECT I/O on a null_blk device whose completions are delayed by the pin time (pread, ' +
+    'io_uring READ, preadv, Linux AIO READ into the page; pwrite or io_uring WRITE from it). While ' +
+    'that I/O is in flight it runs the racing call: ftruncate(0), open(O_TRUNC), fallocate ' +
+    'PUNCH_HOLE / ZERO_RANGE / COLLAPSE_RANGE / INSERT_RANGE, or (xfs) FICLONERANGE / FIDEDUPERANGE. ' +
+    'This exercises the layout-break path (ext4_break_layouts / xfs_break_dax_layouts -> ' +
+    'dax_layout_busy_page), which must find the pinned page and wait until the DMA finishes before ' +
+    'freeing or moving its blocks; wait-table.ts records, per filesystem, which calls must wait ' +
+    '(all of them, for a pin anywhere in the file) and which are unsupported (skipped: clone and ' +
+    `dedupe on ext4). Oracle: the racing call must not return more than ${TOLERANCE_MS} ms before the ` +
+    'I/O completes, must succeed (an EOPNOTSUPP/EINVAL from a supported call fails), and must leave ' +
+    'the right size and content (zeros after punch/zero, the shifted file after collapse/insert, the ' +
+    'source data after clone/dedupe). An I/O that was not held for the pin time, a race that started ' +
+    'too late, or an index outside the file makes the case an error, not a pass.',
   params: PARAMS,
   command,
   judge,

@@ -37,4 +37,6 @@ export interface Workload {
   /** argv to run in the guest (argv[0] an absolute path); never a shell string. */
   command(tc: TestCase, env: GuestEnv): string[];
   judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict;
+  /** False keeps the workload out of the built-in plan (plans can still name it); default true. */
+  inDefaultPlan?: boolean;
 }

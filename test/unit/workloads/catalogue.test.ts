@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { DaxlabError } from '../../../src/errors.js';
-import { getWorkload, WORKLOADS, workloadParamDefs } from '../../../src/workloads/catalogue.js';
+import {
+  defaultWorkloadNames,
+  defaultWorkloadParamDefs,
+  getWorkload,
+  WORKLOADS,
+  workloadParamDefs,
+} from '../../../src/workloads/catalogue.js';
 import { errnoName, nsToMs, parseResultLine, stderrTail } from '../../../src/workloads/guest-json.js';
 import { ENV, testCase } from './fixtures.js';
 
 describe('catalogue', () => {
   it('lists the workloads by name', () => {
-    expect(Object.keys(WORKLOADS).sort()).toEqual(['pin-race', 'register-buffers']);
+    expect(Object.keys(WORKLOADS).sort()).toEqual(['pin-race', 'pin-signal', 'pin-unlink', 'register-buffers']);
     for (const [name, w] of Object.entries(WORKLOADS)) {
       expect(w.name).toBe(name);
       expect(w.description.length).toBeGreaterThan(100);
@@ -22,16 +28,36 @@ describe('catalogue', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(DaxlabError);
       expect((e as DaxlabError).code).toBe('PLAN_INVALID');
-      expect((e as DaxlabError).message).toContain('pin-race, register-buffers');
+      expect((e as DaxlabError).message).toContain('pin-race, register-buffers, pin-unlink, pin-signal');
     }
   });
 
   it('gives the param definitions for the plan validator', () => {
     const defs = workloadParamDefs();
     expect(Object.keys(defs['pin-race']!).sort()).toEqual(['index', 'pages', 'pin', 'race']);
-    expect(defs['pin-race']!.pin!.values).toEqual(['pread', 'io_uring']);
-    expect(defs['pin-race']!.index!.default).toEqual([0, 5]);
+    expect(defs['pin-race']!.pin!.values).toEqual(['pread', 'io_uring', 'pwrite', 'preadv', 'io_uring_write', 'aio']);
+    expect(defs['pin-race']!.race!.values).toEqual(
+      ['truncate', 'punch', 'otrunc', 'zero', 'collapse', 'insert', 'clone', 'dedupe'],
+    );
     expect(defs['register-buffers']).toEqual({});
+    expect(Object.keys(defs['pin-unlink']!).sort()).toEqual(['index', 'pages']);
+    expect(defs['pin-signal']!.mode!.values).toEqual(['eintr', 'restart']);
+  });
+
+  it('keeps the pin-race defaults exactly (the default plan must not grow)', () => {
+    const pr = workloadParamDefs()['pin-race']!;
+    expect(pr.pin!.default).toEqual(['pread', 'io_uring']);
+    expect(pr.race!.default).toEqual(['truncate', 'punch']);
+    expect(pr.index!.default).toEqual([0, 5]);
+    expect(pr.pages!.default).toEqual([16]);
+  });
+
+  it('leaves pin-unlink and pin-signal out of the default plan', () => {
+    expect(defaultWorkloadNames()).toEqual(['pin-race', 'register-buffers']);
+    expect(Object.keys(defaultWorkloadParamDefs())).toEqual(['pin-race', 'register-buffers']);
+    expect(defaultWorkloadParamDefs()['pin-race']).toBe(workloadParamDefs()['pin-race']);
+    expect(WORKLOADS['pin-unlink']!.inDefaultPlan).toBe(false);
+    expect(WORKLOADS['pin-signal']!.inDefaultPlan).toBe(false);
   });
 });
 

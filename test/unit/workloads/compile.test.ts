@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DaxlabError } from '../../../src/errors.js';
 import { classifyCompileFailure, compileGuestPrograms } from '../../../src/workloads/compile.js';
 import { parseResultLine } from '../../../src/workloads/guest-json.js';
+import { PIN_INFO, PINS, RACE_INFO, RACES } from '../../../src/workloads/pin-race-params.js';
 
 const SRC = resolve(import.meta.dirname, '../../../guest-scripts');
 let work: string;
@@ -22,7 +23,7 @@ afterAll(async () => {
 describe('compileGuestPrograms', { timeout: 60_000 }, () => {
   it('compiles every guest program, then reuses the output', async () => {
     const first = await compileGuestPrograms(SRC, join(work, 'out'));
-    expect(first.programs).toEqual(['daxcheck', 'pinrace', 'regbuf']);
+    expect(first.programs).toEqual(['daxcheck', 'pinrace', 'pinsignal', 'pinunlink', 'regbuf']);
     expect(first.binDir).toMatch(/\/out\/[0-9a-f]{16}$/);
     const before = (await stat(join(first.binDir, 'pinrace'))).mtimeMs;
     const again = await compileGuestPrograms(SRC, join(work, 'out'));
@@ -56,6 +57,34 @@ describe('compileGuestPrograms', { timeout: 60_000 }, () => {
       '--pin', 'pread', '--race', 'truncate', '--dev', '/dev/null'], { reject: false });
     expect(usage.exitCode).toBe(2);
     expect(parseResultLine(usage.stdout)?.error).toMatch(/--index/);
+
+    for (const [prog, args] of [
+      ['pinunlink', ['--pages', '4', '--index', '1', '--dev', '/dev/null']],
+      ['pinsignal', ['--mode', 'eintr', '--dev', '/dev/null']],
+    ] as const) {
+      const r = await execa(join(binDir, prog), ['--file', join(work, `nd-${prog}`), ...args], { reject: false });
+      expect(r.exitCode, prog).toBe(3);
+      expect(parseResultLine(r.stdout)).toEqual({ error: 'file is not DAX', dax: false });
+    }
+  });
+
+  it('rejects bad arguments of the new programs with exit 2 and a JSON error', async () => {
+    const { binDir } = await compileGuestPrograms(SRC, join(work, 'out'));
+    const cases: Array<[string, string[], RegExp]> = [
+      ['pinrace', ['--file', 'x', '--pages', '1', '--index', '0', '--pin', 'pread', '--race', 'collapse',
+        '--dev', '/dev/null'], /collapse needs --pages of at least 2/],
+      ['pinrace', ['--file', 'x', '--pages', '4', '--index', '0', '--pin', 'mmap', '--race', 'truncate',
+        '--dev', '/dev/null'], /--pin must be/],
+      ['pinrace', ['--file', 'x', '--pages', '4', '--index', '0', '--pin', 'aio', '--race', 'rename',
+        '--dev', '/dev/null'], /--race must be/],
+      ['pinunlink', ['--file', 'x', '--pages', '4', '--index', '4', '--dev', '/dev/null'], /--index/],
+      ['pinsignal', ['--file', 'x', '--mode', 'kill', '--dev', '/dev/null'], /--mode must be eintr or restart/],
+    ];
+    for (const [prog, args, msg] of cases) {
+      const r = await execa(join(binDir, prog), args, { reject: false });
+      expect(r.exitCode, `${prog} ${args.join(' ')}`).toBe(2);
+      expect(parseResultLine(r.stdout)?.error).toMatch(msg);
+    }
   });
 
   it('runs the pinrace race logic on the host when the DAX check is compiled out', async () => {
@@ -71,6 +100,52 @@ describe('compileGuestPrograms', { timeout: 60_000 }, () => {
         size_after: race === 'truncate' ? 0 : 32768, data_ok: true, dax: false });
       expect(line.race_start_ns as number).toBeGreaterThan(line.read_start_ns as number);
       expect(line.race_end_ns as number).toBeGreaterThanOrEqual(line.race_start_ns as number);
+    }
+  });
+
+  it('runs every pin source against every racer on the host, checking size and content', async () => {
+    const { binDir } = await compileGuestPrograms(SRC, join(work, 'out'), { extraFlags: ['-DDAXLAB_ALLOW_NON_DAX'] });
+    const dev = join(work, 'fake-dev-all');
+    await writeFile(dev, Buffer.alloc(65536));
+    for (const pin of PINS) {
+      for (const race of RACES) {
+        const r = await execa(join(binDir, 'pinrace'), ['--file', join(work, `a-${pin}-${race}`), '--pages', '8',
+          '--index', race === 'collapse' ? '6' : '3', '--pin', pin, '--race', race, '--dev', dev,
+          '--lead-ms', '2'], { reject: false });
+        const what = `${pin}/${race}: ${r.stdout}`;
+        expect(r.exitCode, what).toBe(0);
+        const line = parseResultLine(r.stdout)!;
+        expect(line.read_ret, what).toBe(PIN_INFO[pin].bytes);
+        expect(line.size_expected, what).toBe(RACE_INFO[race].sizeAfter(8));
+        if (line.race_ret === 0) {
+          expect(line, what).toMatchObject({ size_after: line.size_expected, data_ok: true });
+        } else {
+          // The host filesystem may not support it (tmpfs: collapse/insert/zero; ext4: clone/dedupe).
+          expect([18, 22, 95], what).toContain(line.race_errno);
+        }
+      }
+    }
+  });
+
+  it('runs pinunlink and pinsignal on the host when the DAX check is compiled out', async () => {
+    const { binDir } = await compileGuestPrograms(SRC, join(work, 'out'), { extraFlags: ['-DDAXLAB_ALLOW_NON_DAX'] });
+    const dev = join(work, 'fake-dev-2');
+    await writeFile(dev, Buffer.alloc(65536));
+    const file = join(work, 'unlinked');
+    const u = await execa(join(binDir, 'pinunlink'), ['--file', file, '--pages', '16', '--index', '5',
+      '--dev', dev, '--lead-ms', '2'], { reject: false });
+    expect(u.exitCode, u.stdout).toBe(0);
+    expect(parseResultLine(u.stdout)).toMatchObject({ index: 5, pages: 16, read_ret: 4096, unlink_ret: 0,
+      close_ret: 0, munmap_ret: 0, dax: false });
+    await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
+
+    for (const mode of ['eintr', 'restart']) {
+      const s = await execa(join(binDir, 'pinsignal'), ['--file', join(work, `sig-${mode}`), '--mode', mode,
+        '--dev', dev, '--lead-ms', '2', '--signal-ms', '2'], { reject: false });
+      expect(s.exitCode, s.stdout).toBe(0);
+      // Nothing waits on the host: the truncate is over before the signal, which then finds no thread.
+      expect(parseResultLine(s.stdout)).toMatchObject({ mode, index: 5, pages: 16, read_ret: 4096, trunc_ret: 0,
+        size_before: 65536, size_at_return: 0, size_after: 0, dax: false });
     }
   });
 

@@ -1,5 +1,6 @@
 // Shared fixtures for the workload tests: a guest env, cases, and pinrace output.
-import type { TestCase } from '../../../src/plan/types.js';
+import type { FsName, TestCase } from '../../../src/plan/types.js';
+import { PIN_INFO, RACE_INFO, type PinName, type RaceName } from '../../../src/workloads/pin-race-params.js';
 import type { GuestEnv, GuestOutput } from '../../../src/workloads/types.js';
 
 /** A guest env like the runner's, with a 500 ms pin. */
@@ -10,10 +11,15 @@ export const ENV: GuestEnv = {
   pinMs: 500,
 };
 
-/** A test case for workload with params. */
-export function testCase(workload: string, params: Record<string, string | number>, id?: string): TestCase {
+/** A test case for workload with params (on ext4 unless fs is given). */
+export function testCase(
+  workload: string,
+  params: Record<string, string | number>,
+  id?: string,
+  fs: FsName = 'ext4',
+): TestCase {
   const p = Object.entries(params).map(([k, v]) => `${k}=${v}`).join(',');
-  return { id: id ?? `ext4/${workload}/${p}#0`, fs: 'ext4', workload, params, repeat: 0, timeoutSec: 60 };
+  return { id: id ?? `${fs}/${workload}/${p}#0`, fs, workload, params, repeat: 0, timeoutSec: 60 };
 }
 
 /** Guest output with stdout = the JSON of line, exit 0. */
@@ -27,29 +33,33 @@ const MS = 1_000_000;
 /**
  * A pinrace result line with times in ms: the read starts at 12.3 ms and takes
  * readMs; the race starts leadMs after the read and ends raceAfterReadMs after
- * the read ends (negative: before).
+ * the read ends (negative: before). Size and byte count follow race and pin.
  */
 export function pinraceLine(opts: {
-  race?: 'truncate' | 'punch';
-  pin?: 'pread' | 'io_uring';
+  race?: RaceName;
+  pin?: PinName;
   index?: number;
+  pages?: number;
   readMs?: number;
   leadMs?: number;
   raceAfterReadMs?: number;
   over?: Record<string, unknown>;
 } = {}): Record<string, unknown> {
   const race = opts.race ?? 'truncate';
+  const pin = opts.pin ?? 'pread';
+  const pages = opts.pages ?? 16;
   const readStart = 12.3 * MS;
   const readEnd = readStart + (opts.readMs ?? 502.4) * MS;
   const raceStart = readStart + (opts.leadMs ?? 100.2) * MS;
   const raceEnd = readEnd + (opts.raceAfterReadMs ?? 3.1) * MS;
+  const sizeAfter = RACE_INFO[race].sizeAfter(pages);
   return {
-    pin: opts.pin ?? 'pread', race, index: opts.index ?? 5, pages: 16, lead_ms: 100,
+    pin, race, index: opts.index ?? 5, pages, lead_ms: 100,
     read_start_ns: Math.round(readStart), read_end_ns: Math.round(readEnd),
-    read_ret: 4096, read_errno: 0,
+    read_ret: PIN_INFO[pin].bytes, read_errno: 0,
     race_start_ns: Math.round(raceStart), race_end_ns: Math.round(raceEnd),
     race_ret: 0, race_errno: 0,
-    size_before: 65536, size_after: race === 'truncate' ? 0 : 65536,
+    size_before: pages * 4096, size_after: sizeAfter, size_expected: sizeAfter,
     data_ok: true, dax: true,
     ...opts.over,
   };

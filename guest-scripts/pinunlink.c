@@ -1,0 +1,111 @@
+/* pinunlink: pin one page of a DAX file mapping with a slow O_DIRECT pread
+ * from a delayed-completion block device, then, while that read is in flight,
+ * unlink the file, close its fd and munmap the mapping (legal: the pin holds
+ * page references; the last munmap drops the last file reference, so the inode
+ * is evicted while the page is still pinned). Waits for the read, prints one
+ * JSON line. The kernel log, scanned by daxlab for every case, is the main
+ * oracle (a WARN in dax_disassociate_entry or "Bad page state").
+ *
+ * Usage: pinunlink --file PATH --pages N --index I --dev /dev/nullbX [--lead-ms M]
+ * Exit: 0 ran (whatever the kernel did), 2 usage error, 3 setup failure. */
+#define _GNU_SOURCE
+#include "daxlab-common.h"
+#include "pin-sources.h"
+
+#include <getopt.h>
+#include <liburing.h> /* pin-sources.h uses it: named here so daxlab links -luring */
+#include <pthread.h>
+
+static void usage(const char *msg)
+{
+	fprintf(stderr, "pinunlink: %s\nusage: pinunlink --file PATH --pages N --index I "
+		"--dev DEV [--lead-ms M]\n", msg);
+	die_json(2, msg, 0);
+}
+
+/* The time and result of one step: ret, and errno when ret is -1. */
+struct step {
+	int64_t end_ns;
+	int ret, err;
+};
+
+/* Record a step's result and end time right after it returned. */
+static void record(struct step *s, int ret)
+{
+	s->ret = ret;
+	s->err = ret ? errno : 0;
+	s->end_ns = now_ns();
+}
+
+int main(int argc, char **argv)
+{
+	int64_t t0 = now_ns();
+	const char *file = NULL, *dev = NULL;
+	long pages = -1, index = -1, lead_ms = 100;
+	static const struct option opts[] = {
+		{ "file", required_argument, 0, 'f' }, { "pages", required_argument, 0, 'n' },
+		{ "index", required_argument, 0, 'i' }, { "dev", required_argument, 0, 'd' },
+		{ "lead-ms", required_argument, 0, 'l' }, { 0, 0, 0, 0 },
+	};
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': file = optarg; break;
+		case 'n': pages = parse_count(optarg); break;
+		case 'i': index = parse_count(optarg); break;
+		case 'd': dev = optarg; break;
+		case 'l': lead_ms = parse_count(optarg); break;
+		default: usage("unknown option");
+		}
+	}
+	if (optind != argc)
+		usage("unexpected argument");
+	if (!file || !dev)
+		usage("--file, --pages, --index and --dev are required");
+	if (pages < 1 || pages > 65536)
+		usage("--pages must be an integer from 1 to 65536");
+	if (index < 0 || index >= pages)
+		usage("--index must be an integer below --pages");
+	if (lead_ms < 0 || lead_ms > 60000)
+		usage("--lead-ms must be an integer from 0 to 60000");
+
+	unsigned char *map;
+	int fd = prepare_file(file, pages, &map);
+	int dax = statx_dax(file, NULL, NULL);
+#ifndef DAXLAB_ALLOW_NON_DAX /* defined only by daxlab's host smoke test */
+	if (dax != 1) {
+		puts("{\"error\":\"file is not DAX\",\"dax\":false}");
+		return 3;
+	}
+#endif
+	struct pinner p = { .kind = PIN_PREAD };
+	pin_setup(&p, dev, map + index * DAXLAB_PAGE);
+	pthread_t th;
+	int e = pthread_create(&th, NULL, pin_thread, &p);
+	if (e)
+		die_json(3, "pthread_create failed", e);
+	while (sem_wait(&p.about_to_submit) != 0 && errno == EINTR)
+		;
+	sleep_ms(lead_ms);
+
+	struct step un, cl, mu;
+	int64_t unlink_start = now_ns();
+	record(&un, unlink(file));
+	record(&cl, close(fd));
+	record(&mu, munmap(map, (size_t)(pages * DAXLAB_PAGE)));
+	pthread_join(th, NULL);
+	pin_teardown(&p);
+
+	printf("{\"index\":%ld,\"pages\":%ld,\"lead_ms\":%ld,"
+	       "\"read_start_ns\":%lld,\"read_end_ns\":%lld,\"read_ret\":%ld,\"read_errno\":%d,"
+	       "\"unlink_start_ns\":%lld,\"unlink_end_ns\":%lld,\"unlink_ret\":%d,\"unlink_errno\":%d,"
+	       "\"close_end_ns\":%lld,\"close_ret\":%d,\"close_errno\":%d,"
+	       "\"munmap_end_ns\":%lld,\"munmap_ret\":%d,\"munmap_errno\":%d,\"dax\":%s}\n",
+	       index, pages, lead_ms,
+	       (long long)(p.start_ns - t0), (long long)(p.end_ns - t0), p.ret, p.err,
+	       (long long)(unlink_start - t0), (long long)(un.end_ns - t0), un.ret, un.err,
+	       (long long)(cl.end_ns - t0), cl.ret, cl.err,
+	       (long long)(mu.end_ns - t0), mu.ret, mu.err, dax == 1 ? "true" : "false");
+	fflush(stdout);
+	return 0;
+}

@@ -1,0 +1,54 @@
+// Checks shared by the pin workloads: whether the delay device really held the
+// pin, and whether the racing call started early enough to overlap it.
+import { errnoName, nsToMs } from './guest-json.js';
+
+/**
+ * How much earlier than the pinned I/O's completion the racing call may return
+ * and still count as having waited. On stock 6.12 the racer returns 0-10 ms
+ * after the read completes (80 of 80 runs, facts.md); the pinning thread records
+ * its end only after it is scheduled again, so under TCG the racer can even
+ * look a few ms early. With the seed bug it returns ~400 ms early with a 500 ms
+ * pin (1-22 ms after it started). 50 ms sits well clear of both.
+ */
+export const TOLERANCE_MS = 50;
+
+/** The pinning I/O must last at least this fraction of the device delay to count as a pin. */
+export const MIN_PIN_FRACTION = 0.8;
+
+/** How long a program sleeps after the I/O is submitted before racing: 100 ms, less for short pins. */
+export function leadMs(pinMs: number): number {
+  return Math.max(1, Math.min(100, Math.floor(pinMs / 5)));
+}
+
+/** The pinning I/O as a guest program reported it (times in ns from program start). */
+export interface PinIo {
+  /** 'read' (DMA into the page) or 'write' (DMA out of it). */
+  io: 'read' | 'write';
+  ret: number;
+  errno: number;
+  expectedBytes: number;
+  startNs: number;
+  endNs: number;
+}
+
+/** Why the pin I/O does not count as a pin (failed, or too short), or null when it does. */
+export function pinProblem(pin: PinIo, pinMs: number): string | null {
+  if (pin.ret !== pin.expectedBytes) {
+    const why = pin.ret < 0 ? errnoName(pin.errno) : `${pin.ret} bytes of ${pin.expectedBytes}`;
+    return `the pinned O_DIRECT ${pin.io} failed: ${why}`;
+  }
+  const ms = nsToMs(pin.endNs - pin.startNs);
+  if (ms < MIN_PIN_FRACTION * pinMs) {
+    return `delay device did not hold the pin: ${pin.io} took ${ms} ms, expected ~${pinMs} ms`;
+  }
+  return null;
+}
+
+/** An error reason when call started too close to (or after) the pin's end, else null. */
+export function lateStart(call: string, startNs: number, pin: PinIo): string | null {
+  if (startNs < pin.endNs - TOLERANCE_MS * 1e6) return null;
+  return (
+    `race started too late: ${call} started ${nsToMs(pin.endNs - startNs)} ms before ` +
+    `the ${pin.io} completed, need more than ${TOLERANCE_MS} ms`
+  );
+}

@@ -1,0 +1,126 @@
+// The "pin-signal" workload: a signal sent to ftruncate while it waits for a
+// pinned DAX page must interrupt it cleanly (EINTR, size unchanged) or be restarted.
+import type { TestCase } from '../plan/types.js';
+import type { Verdict } from '../results/types.js';
+import { checkResult, errnoName, errorVerdict, intFields, nsToMs } from './guest-json.js';
+import { caseFilePath, enumParam } from './params.js';
+import { lateStart, leadMs, pinProblem, TOLERANCE_MS, type PinIo } from './pin-checks.js';
+import { PAGE } from './pin-race-params.js';
+import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
+
+/** Pages of the file pinsignal maps (PS_PAGES in pinsignal.c). */
+export const PINSIGNAL_PAGES = 16;
+
+/** The page pinsignal pins (PS_INDEX in pinsignal.c). */
+export const PINSIGNAL_INDEX = 5;
+
+const EINTR = 4;
+
+const PARAMS: Record<string, ParamDef> = {
+  mode: {
+    values: ['eintr', 'restart'],
+    default: ['eintr', 'restart'],
+    description: 'The SIGALRM handler: installed without SA_RESTART (eintr) or with it (restart).',
+  },
+};
+
+const FIELDS = [
+  'read_start_ns', 'read_end_ns', 'read_ret', 'read_errno', 'trunc_start_ns', 'trunc_end_ns',
+  'trunc_ret', 'trunc_errno', 'signal_ns', 'handled_ns', 'size_before', 'size_at_return', 'size_after',
+] as const;
+
+function command(tc: TestCase, env: GuestEnv): string[] {
+  const lead = String(leadMs(env.pinMs));
+  return [
+    `${env.binDir}/pinsignal`,
+    '--file', caseFilePath(env.mountPoint, 'pinsignal', tc.id),
+    '--mode', enumParam(tc, 'mode', PARAMS.mode!),
+    '--dev', env.delayDevice,
+    '--lead-ms', lead,
+    '--signal-ms', lead,
+  ];
+}
+
+function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
+  const mode = enumParam(tc, 'mode', PARAMS.mode!);
+  const checked = checkResult('pinsignal', out);
+  if ('verdict' in checked) return checked.verdict;
+  const { values: v, missing } = intFields(checked.line, FIELDS);
+  if (missing.length > 0) return errorVerdict(`pinsignal result lacks ${missing.join(', ')}`, out);
+  const afterReadMs = nsToMs(v.trunc_end_ns - v.read_end_ns);
+  const timings = {
+    pinMs: env.pinMs,
+    readMs: nsToMs(v.read_end_ns - v.read_start_ns),
+    truncMs: nsToMs(v.trunc_end_ns - v.trunc_start_ns),
+    truncAfterReadMs: afterReadMs,
+    signalAfterTruncStartMs: nsToMs(v.signal_ns - v.trunc_start_ns),
+    ...(v.handled_ns >= 0 ? { truncAfterSignalMs: nsToMs(v.trunc_end_ns - v.signal_ns) } : {}),
+  };
+  const details = {
+    mode, truncRet: v.trunc_ret, truncErrno: v.trunc_errno, sizeBefore: v.size_before,
+    sizeAtReturn: v.size_at_return, sizeAfter: v.size_after, handled: v.handled_ns >= 0,
+  };
+  const verdict = (status: 'pass' | 'fail', reason: string): Verdict => ({ status, reason, timings, details });
+  const io: PinIo = {
+    io: 'read', ret: v.read_ret, errno: v.read_errno, expectedBytes: PAGE,
+    startNs: v.read_start_ns, endNs: v.read_end_ns,
+  };
+  const invalid = pinProblem(io, env.pinMs) ?? lateStart('ftruncate', v.trunc_start_ns, io);
+  if (invalid) return { ...errorVerdict(invalid, out, timings), details };
+  const early = v.trunc_end_ns < v.read_end_ns - TOLERANCE_MS * 1e6;
+  if (v.trunc_ret === 0 && early) {
+    return verdict('fail', `ftruncate returned with success ${-afterReadMs} ms before the pinned read ` +
+      `completed (size ${v.size_at_return} while page ${PINSIGNAL_INDEX} was pinned)`);
+  }
+  if (v.signal_ns >= v.read_end_ns - TOLERANCE_MS * 1e6) {
+    const ms = nsToMs(v.read_end_ns - v.signal_ns);
+    const reason = `signal sent too late: ${ms} ms before the read completed, need more than ${TOLERANCE_MS} ms`;
+    return { ...errorVerdict(reason, out, timings), details };
+  }
+  if (v.handled_ns < 0) return { ...errorVerdict('SIGALRM was not handled by the truncating thread', out, timings), details };
+
+  const interrupted = v.trunc_ret === -1 && v.trunc_errno === EINTR;
+  if (v.trunc_ret !== 0 && !interrupted) return verdict('fail', `ftruncate failed with ${errnoName(v.trunc_errno)}`);
+  if (interrupted && mode === 'restart') {
+    return verdict('fail', 'ftruncate returned EINTR although the handler was installed with SA_RESTART');
+  }
+  if (interrupted) {
+    if (v.size_at_return !== v.size_before || v.size_after !== v.size_before) {
+      return verdict('fail', `ftruncate returned EINTR but the size changed: ${v.size_at_return} at return, ` +
+        `${v.size_after} after the read, was ${v.size_before}`);
+    }
+    return verdict('pass', `ftruncate was interrupted: EINTR ${nsToMs(v.trunc_end_ns - v.signal_ns)} ms after ` +
+      `the signal, ${-afterReadMs} ms before the read completed, size unchanged`);
+  }
+  if (v.size_at_return !== 0 || v.size_after !== 0) {
+    return verdict('fail', `ftruncate succeeded but the size is ${v.size_at_return} at return, ${v.size_after} ` +
+      'after the read, expected 0');
+  }
+  return verdict('pass', mode === 'restart'
+    ? `ftruncate was restarted after SIGALRM and completed ${afterReadMs} ms after the read, size 0`
+    : `ftruncate was not interrupted and completed ${afterReadMs} ms after the read, size 0 ` +
+      '(the kernel waits TASK_INTERRUPTIBLE, so EINTR was expected)');
+}
+
+/** ftruncate waiting for a pinned DAX page, hit by SIGALRM without or with SA_RESTART. */
+export const pinSignal: Workload = {
+  name: 'pin-signal',
+  description:
+    `Maps a ${PINSIGNAL_PAGES}-page file on the DAX filesystem, pins page ${PINSIGNAL_INDEX} with an ` +
+    'O_DIRECT pread from the delayed null_blk device, calls ftruncate(fd, 0) from a second thread ' +
+    'while the read is in flight, and sends that thread SIGALRM (pthread_kill) while the truncate ' +
+    'waits for the pin. In 6.12 both waits are interruptible: ext4_break_layouts (fs/ext4/inode.c) and ' +
+    'xfs_break_dax_layouts (fs/xfs/xfs_inode.c) sleep in ___wait_var_event(..., TASK_INTERRUPTIBLE, ...), ' +
+    'so a signal ends the wait with -ERESTARTSYS before any size change (ext4_setattr and ' +
+    'xfs_vn_setattr break layouts before truncating). Without SA_RESTART (mode eintr) ftruncate must ' +
+    'then return EINTR with the size unchanged; with SA_RESTART (mode restart) it is restarted, waits ' +
+    'again and must complete after the pin with size 0. Oracle: eintr passes on EINTR with the size ' +
+    'unchanged, or on a completion after the pin with size 0 (an uninterruptible wait); it fails on a ' +
+    'success before the read completed or an EINTR that changed the size. restart passes only on a ' +
+    'completion after the pin with size 0. A pin not held, or a truncate or signal too late to ' +
+    'overlap it, is an error.',
+  params: PARAMS,
+  command,
+  judge,
+  inDefaultPlan: false,
+};

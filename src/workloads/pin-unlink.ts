@@ -1,0 +1,103 @@
+// The "pin-unlink" workload: unlink, close and munmap a DAX file while one of its
+// pages is pinned by an in-flight O_DIRECT read; the kernel log is the main oracle.
+import type { TestCase } from '../plan/types.js';
+import type { Verdict } from '../results/types.js';
+import { checkResult, errnoName, errorVerdict, intFields, nsToMs } from './guest-json.js';
+import { caseFilePath, intParam } from './params.js';
+import { lateStart, leadMs, pinProblem, type PinIo } from './pin-checks.js';
+import { PAGE } from './pin-race-params.js';
+import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
+
+const PARAMS: Record<string, ParamDef> = {
+  index: {
+    default: [5],
+    description: 'Page index of the file mapping that the read targets; must be below pages.',
+  },
+  pages: {
+    default: [16],
+    description: 'File size in 4 KiB pages (1 to 65536); must be larger than index.',
+  },
+};
+
+const FIELDS = [
+  'read_start_ns', 'read_end_ns', 'read_ret', 'read_errno',
+  'unlink_start_ns', 'unlink_end_ns', 'unlink_ret', 'unlink_errno',
+  'close_end_ns', 'close_ret', 'close_errno', 'munmap_end_ns', 'munmap_ret', 'munmap_errno',
+] as const;
+
+function command(tc: TestCase, env: GuestEnv): string[] {
+  return [
+    `${env.binDir}/pinunlink`,
+    '--file', caseFilePath(env.mountPoint, 'pinunlink', tc.id),
+    '--pages', String(intParam(tc, 'pages', PARAMS.pages!)),
+    '--index', String(intParam(tc, 'index', PARAMS.index!)),
+    '--dev', env.delayDevice,
+    '--lead-ms', String(leadMs(env.pinMs)),
+  ];
+}
+
+function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
+  const index = intParam(tc, 'index', PARAMS.index!);
+  const pages = intParam(tc, 'pages', PARAMS.pages!);
+  if (index >= pages) {
+    return errorVerdict(`index outside the file: page ${index} of a ${pages}-page file`, out);
+  }
+  const checked = checkResult('pinunlink', out);
+  if ('verdict' in checked) return checked.verdict;
+  const { values: v, missing } = intFields(checked.line, FIELDS);
+  if (missing.length > 0) return errorVerdict(`pinunlink result lacks ${missing.join(', ')}`, out);
+  const timings = {
+    pinMs: env.pinMs,
+    readMs: nsToMs(v.read_end_ns - v.read_start_ns),
+    unlinkMs: nsToMs(v.unlink_end_ns - v.unlink_start_ns),
+    munmapAfterReadMs: nsToMs(v.munmap_end_ns - v.read_end_ns),
+    unlinkStartBeforeReadEndMs: nsToMs(v.read_end_ns - v.unlink_start_ns),
+  };
+  const details = { index, pages, readRet: v.read_ret, readErrno: v.read_errno };
+  const io: PinIo = {
+    io: 'read', ret: v.read_ret, errno: v.read_errno, expectedBytes: PAGE,
+    startNs: v.read_start_ns, endNs: v.read_end_ns,
+  };
+  if (v.read_ret !== PAGE) {
+    const why = v.read_ret < 0 ? errnoName(v.read_errno) : `${v.read_ret} bytes of ${PAGE}`;
+    return { status: 'fail', reason: `the pinned read failed after unlink/close/munmap: ${why}`, timings, details };
+  }
+  const invalid = pinProblem(io, env.pinMs) ?? lateStart('unlink', v.unlink_start_ns, io);
+  if (invalid) return { ...errorVerdict(invalid, out, timings), details };
+  const steps: Array<[string, number, number]> = [
+    ['unlink', v.unlink_ret, v.unlink_errno],
+    ['close', v.close_ret, v.close_errno],
+    ['munmap', v.munmap_ret, v.munmap_errno],
+  ];
+  const failed = steps.filter(([, ret]) => ret !== 0).map(([n, , e]) => `${n} failed with ${errnoName(e)}`);
+  if (failed.length > 0) return { status: 'fail', reason: failed.join('; '), timings, details };
+  return {
+    status: 'pass',
+    reason:
+      `the pinned read completed (${PAGE} bytes) after unlink, close and munmap of the file; ` +
+      'the kernel log scan decides the rest',
+    timings,
+    details,
+  };
+}
+
+/** Unlink + close + munmap of a DAX file during an in-flight pin; judged mostly by the kernel log. */
+export const pinUnlink: Workload = {
+  name: 'pin-unlink',
+  description:
+    'Maps a file on the DAX filesystem and pins page `index` with an O_DIRECT pread from the ' +
+    'delayed null_blk device. While the read is in flight the main thread unlinks the file, closes ' +
+    'its fd and munmaps the mapping (legal: the pin holds page references). The munmap drops the ' +
+    'last file reference, so the inode is evicted (ext4_evict_inode / xfs eviction -> ' +
+    'truncate_inode_pages_final -> dax_delete_mapping_entry) while the page is still pinned; 6.12 ' +
+    'does not break layouts on eviction, so dax_disassociate_entry may meet a page with an elevated ' +
+    'refcount. The kernel log scan that the runner does for every case is the main oracle here: a ' +
+    'WARN in dax_disassociate_entry or a "Bad page state" fails the case. The workload itself ' +
+    'passes when the read completed with all its bytes and the program exited 0, fails when the ' +
+    'read (or unlink, close, munmap) failed, and is an error when the pin was not held or the ' +
+    'unlink started too late.',
+  params: PARAMS,
+  command,
+  judge,
+  inDefaultPlan: false,
+};

@@ -13,6 +13,7 @@ mount -t sysfs sysfs /sys
 mkdir -p /dev/pts /dev/shm 2>/dev/null
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts
 mount -t configfs configfs /sys/kernel/config 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 
 run=$(sed -n 's/.*\bdaxlab\.run=\([^ ]*\).*/\1/p' /proc/cmdline)
 [ -n "$run" ] || { fail "no daxlab.run= on the kernel command line"; }

@@ -5,6 +5,10 @@
 set -u
 case_id=$1
 shift
+# WARN_ON_ONCE fires once per boot; re-arm them so this case's warnings are seen.
+if [ -w /sys/kernel/debug/clear_warn_once ]; then
+  echo 1 > /sys/kernel/debug/clear_warn_once
+fi
 printf 'daxlab: begin %s\n' "$case_id" > /dev/kmsg
 "$@"
 status=$?

@@ -1,5 +1,5 @@
 // Boots a real kernel under QEMU with daxlab's builder, launcher, init and SSH session.
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,17 +14,10 @@ import type { VmHandle } from '../../src/vm/types.js';
 import { prepareSshDir } from '../../src/guest/keys.js';
 import { connectGuest } from '../../src/guest/session.js';
 import type { GuestSession } from '../../src/guest/types.js';
+import { testKernel } from './test-kernel.js';
 
-const KERNEL = process.env.DAXLAB_TEST_KERNEL ?? '/tmp/warm/obj/arch/x86/boot/bzImage';
+let KERNEL = '';
 const INIT = path.resolve('guest-scripts/init.sh');
-
-async function waitForKernel(file: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!existsSync(file)) {
-    if (Date.now() > deadline) throw new Error(`no kernel at ${file} (set DAXLAB_TEST_KERNEL)`);
-    await new Promise((r) => setTimeout(r, 10_000));
-  }
-}
 
 describe('boot a real kernel', () => {
   let caps: HostCaps;
@@ -44,7 +37,7 @@ describe('boot a real kernel', () => {
   });
 
   async function boot(): Promise<void> {
-    await waitForKernel(KERNEL, 45 * 60_000);
+    KERNEL = await testKernel();
     caps = await probeHost();
     runDir = await fs.mkdtemp(path.join(os.tmpdir(), 'daxlab-boot-'));
     const keys = await prepareSshDir(runDir);
@@ -156,7 +149,7 @@ describe('boot a real kernel', () => {
 
 describe('boot failures', () => {
   it('retries a taken port, then reports a kernel panic as BOOT_FAILED with the serial tail', async () => {
-    await waitForKernel(KERNEL, 45 * 60_000);
+    KERNEL = await testKernel();
     const caps = await probeHost();
     const runDir = await fs.mkdtemp(path.join(os.tmpdir(), 'daxlab-panic-'));
     const blocker = net.createServer();
@@ -206,7 +199,7 @@ describe('boot failures', () => {
 
 describe('virtio-fs backend', () => {
   it('starts virtiofsd first and the guest mounts the share', async (ctx) => {
-    await waitForKernel(KERNEL, 45 * 60_000);
+    KERNEL = await testKernel();
     const caps = await probeHost();
     if (!caps.virtiofsd) return; // nothing to test without virtiofsd
     const runDir = await fs.mkdtemp(path.join(os.tmpdir(), 'daxlab-vfs-'));

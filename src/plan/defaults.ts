@@ -89,5 +89,6 @@ export function defaultPlan(ctx: Pick<PlanContext, 'configsDir' | 'knownWorkload
     repeats: 1,
     timeouts: { ...DEFAULT_TIMEOUTS },
     vm: { ...DEFAULT_VM },
+    known: [],
   };
 }

@@ -3,12 +3,13 @@ import { basename, extname } from 'node:path';
 import { LineCounter, parseDocument, type Node } from 'yaml';
 import { BACKENDS } from './defaults.js';
 import { readKernel } from './parse-kernel.js';
+import { readKnown } from './parse-known.js';
 import { readFilesystems, readTimeouts, readVm } from './parse-settings.js';
 import { readWorkloads } from './parse-workloads.js';
 import type { BackendName, Plan, PlanContext, PlanIssue } from './types.js';
 import { isAbsent, readChoice, readInt, readMap, readString, type Reader } from './yaml-read.js';
 
-const TOP_KEYS = ['name', 'kernel', 'backend', 'filesystems', 'workloads', 'repeats', 'timeouts', 'vm'] as const;
+const TOP_KEYS = ['name', 'kernel', 'backend', 'filesystems', 'workloads', 'repeats', 'timeouts', 'vm', 'known'] as const;
 
 /** Parses plan YAML; returns the plan only when there are no issues. */
 export function parsePlanText(text: string, file: string, ctx: PlanContext): { plan?: Plan; issues: PlanIssue[] } {
@@ -38,9 +39,10 @@ function readPlan(r: Reader, root: Node | null, file: string, ctx: PlanContext):
   const repeats = repeatsNode ? readInt(r, repeatsNode, 'repeats', 1) : 1;
   const timeouts = readTimeouts(r, fields.get('timeouts'));
   const vm = readVm(r, fields.get('vm'), ctx);
+  const known = readKnown(r, fields.get('known'), ctx.knownWorkloads);
   if (name === undefined || !backend || !kernel || !filesystems || !workloads) return undefined;
-  if (repeats === undefined || !timeouts || !vm) return undefined;
-  return { name, file, kernel, backend: backend as BackendName, filesystems, workloads, repeats, timeouts, vm };
+  if (repeats === undefined || !timeouts || !vm || !known) return undefined;
+  return { name, file, kernel, backend: backend as BackendName, filesystems, workloads, repeats, timeouts, vm, known };
 }
 
 /** The default plan name: the file's base name without its extension. */

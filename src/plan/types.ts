@@ -43,6 +43,16 @@ export interface Timeouts {
   caseSec: number;
 }
 
+/** An expected failure of this plan's kernel: cases whose id matches `case` are reported as known. */
+export interface KnownIssue {
+  /** Glob on the case id; `*` matches any run of characters (including `/`), everything else is literal. */
+  case: string;
+  /** Why the case is expected to fail. */
+  reason: string;
+  /** Where the issue is tracked: a URL, a commit or a mailing-list thread. */
+  ref: string;
+}
+
 export interface Plan {
   name: string;
   /** File the plan came from, or "<default>". */
@@ -54,6 +64,8 @@ export interface Plan {
   repeats: number;
   timeouts: Timeouts;
   vm: VmOptions;
+  /** Expected failures of this kernel (empty when the plan lists none). */
+  known: KnownIssue[];
 }
 
 /** One concrete case after matrix expansion. */

@@ -9,7 +9,10 @@ export interface RunData {
   results: CaseResult[];
 }
 
-/** How a case changed from run a to run b. */
+/**
+ * How a case changed from run a to run b. Known issues only relabel an outcome, so xfail counts as
+ * a fail and xpass as a pass here: fail -> xfail is still-failing, xfail -> xpass is fixed.
+ */
 export type ChangeKind =
   | 'regressed' // pass -> fail
   | 'fixed' // fail -> pass
@@ -53,7 +56,14 @@ export interface Comparison {
   timings: TimingDelta[];
 }
 
-function classify(a: CaseStatus, b: CaseStatus): ChangeKind {
+/** What a case did, known issues aside: xfail is a fail, xpass a pass. */
+export function outcome(s: CaseStatus): CaseStatus {
+  return s === 'xfail' ? 'fail' : s === 'xpass' ? 'pass' : s;
+}
+
+function classify(sa: CaseStatus, sb: CaseStatus): ChangeKind {
+  const a = outcome(sa);
+  const b = outcome(sb);
   if (a === 'pass' && b === 'fail') return 'regressed';
   if (a === 'fail' && b === 'pass') return 'fixed';
   if (a !== b) return 'changed';
@@ -118,7 +128,7 @@ export function formatComparison(c: Comparison): string[] {
     out.push(`${kind}:`);
     for (const x of c.cases.filter((y) => y.kind === kind)) {
       const arrow = `${x.a ?? '-'} -> ${x.b ?? '-'}`;
-      const reason = x.b !== undefined && (x.b !== 'pass' || x.a === undefined) ? x.reasonB : x.reasonA;
+      const reason = x.b !== undefined && (outcome(x.b) !== 'pass' || x.a === undefined) ? x.reasonB : x.reasonA;
       out.push(`  ${x.id}  ${arrow}${reason ? `  ${reason}` : ''}`);
     }
   }

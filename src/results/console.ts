@@ -17,8 +17,8 @@ export interface ConsoleOptions {
   now?: () => number;
 }
 
-const LABEL: Record<CaseStatus, string> = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP', error: 'ERROR' };
-const COLOR: Record<CaseStatus, string> = { pass: '32', fail: '31', skip: '33', error: '35' };
+const LABEL: Record<CaseStatus, string> = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP', error: 'ERROR', xfail: 'XFAIL', xpass: 'XPASS' };
+const COLOR: Record<CaseStatus, string> = { pass: '32', fail: '31', skip: '33', error: '35', xfail: '36', xpass: '31' };
 
 /** `[  12.3s] stage: message` with the elapsed seconds right-aligned. */
 export function formatStageLine(elapsedMs: number, stage: string, message: string): string {
@@ -32,9 +32,10 @@ export function formatCaseLine(r: CaseResult, color = false): string {
   return r.reason ? `${line}  ${r.reason}` : line;
 }
 
-// Indented extra lines for verbose output: kernel log matches, timings, details.
+// Indented extra lines for verbose output: known issue, kernel log matches, timings, details.
 function caseDetail(r: CaseResult): string[] {
-  const out = r.klogMatches.map((m) => `    klog: ${m}`);
+  const out = r.known ? [`    known issue: ${r.known.reason} [${r.known.ref}]`] : [];
+  out.push(...r.klogMatches.map((m) => `    klog: ${m}`));
   const timings = Object.entries(r.timings);
   if (timings.length > 0) out.push(`    timings: ${timings.map(([k, v]) => `${k}=${formatMs(v)}`).join(', ')}`);
   const details = Object.entries(r.details ?? {});

@@ -36,9 +36,10 @@ export function suiteName(r: Pick<CaseResult, 'kernel' | 'backend' | 'fs'>): str
   return `${r.kernel}/${r.backend}/${r.fs}`;
 }
 
-// Body of a <failure>/<error>: reason, kernel log matches, timings, details.
+// Body of a <failure>/<error>/known-issue <skipped>: reason, known issue, kernel log matches, timings, details.
 function caseBody(r: CaseResult): string {
   const lines = [r.reason];
+  if (r.known) lines.push(`known issue: ${r.known.reason}`, `ref: ${r.known.ref}`);
   if (r.klogMatches.length > 0) lines.push('kernel log:', ...r.klogMatches.map((m) => `  ${m}`));
   const timings = Object.entries(r.timings);
   if (timings.length > 0) lines.push('timings (ms):', ...timings.map(([k, v]) => `  ${k} = ${v}`));
@@ -63,6 +64,10 @@ function testcase(r: CaseResult): string[] {
       const tag = r.status === 'fail' ? 'failure' : 'error';
       return [`${open}>`, `      <${tag}${attrs([['message', r.reason]])}>${caseBody(r)}</${tag}>`, '    </testcase>'];
     }
+    case 'xfail': // failed as expected: not a failure, so CI shows it as skipped with the reason
+      return [`${open}>`, `      <skipped${attrs([['message', r.reason]])}>${caseBody(r)}</skipped>`, '    </testcase>'];
+    case 'xpass': // a known issue passed: a failure, so the stale entry gets noticed
+      return [`${open}>`, `      <failure${attrs([['message', `unexpected pass: ${r.reason}`]])}>${caseBody(r)}</failure>`, '    </testcase>'];
   }
 }
 
@@ -77,9 +82,9 @@ interface Counts {
 function count(results: CaseResult[]): Counts {
   const c: Counts = { tests: results.length, failures: 0, errors: 0, skipped: 0, ms: 0 };
   for (const r of results) {
-    if (r.status === 'fail') c.failures++;
+    if (r.status === 'fail' || r.status === 'xpass') c.failures++;
     else if (r.status === 'error') c.errors++;
-    else if (r.status === 'skip') c.skipped++;
+    else if (r.status === 'skip' || r.status === 'xfail') c.skipped++;
     c.ms += Number.isFinite(r.durationMs) ? r.durationMs : 0;
   }
   return c;

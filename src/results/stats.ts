@@ -41,10 +41,14 @@ export function summarize(values: number[]): Stats {
   };
 }
 
-/** Statuses whose timings count: a skip or an error usually ran only partly. */
-export const TIMED_STATUSES: readonly CaseStatus[] = ['pass', 'fail'];
+/**
+ * Statuses whose timings count: a skip or an error usually ran only partly. xfail and xpass are a
+ * fail and a pass that ran to completion; the known-issues list only relabels them, so it must not
+ * change the measurements.
+ */
+export const TIMED_STATUSES: readonly CaseStatus[] = ['pass', 'fail', 'xfail', 'xpass'];
 
-/** Stats of every timing, keyed `${workload}.${timing}` and sorted by key; only pass and fail cases count. */
+/** Stats of every timing, keyed `${workload}.${timing}` and sorted by key; only cases that ran to completion count. */
 export function timingStats(results: CaseResult[]): Record<string, Stats> {
   const groups = new Map<string, number[]>();
   for (const r of results) {

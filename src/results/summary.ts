@@ -2,14 +2,22 @@
 // timings, failures, stage times, totals and the verdict line CI parses.
 import { formatMs, table } from './fmt.js';
 import { timingStats } from './stats.js';
-import type { CaseResult, CaseStatus, RunSummary } from './types.js';
+import { CASE_STATUSES, zeroCounts, type CaseResult, type CaseStatus, type RunSummary } from './types.js';
 
 /** How many failed/errored cases the summary lists by id before eliding. */
 export const MAX_LISTED_FAILURES = 20;
 
-/** The verdict line, exactly `N passed, N failed, N skipped, N errors`. */
-export function verdictLine(counts: Record<CaseStatus, number>): string {
+/** The verdict line, exactly `N passed, N failed, N skipped, N errors` (xfail and xpass are not in it). */
+export function verdictLine(counts: Pick<Record<CaseStatus, number>, 'pass' | 'fail' | 'skip' | 'error'>): string {
   return `${counts.pass} passed, ${counts.fail} failed, ${counts.skip} skipped, ${counts.error} errors`;
+}
+
+/** `known issues: N failed as expected, N passed unexpectedly`, or undefined when no case matched a known issue. */
+export function knownLine(counts: Partial<Record<CaseStatus, number>>): string | undefined {
+  const xfail = counts.xfail ?? 0; // a results.json from before known issues has neither count
+  const xpass = counts.xpass ?? 0;
+  if (xfail === 0 && xpass === 0) return undefined;
+  return `known issues: ${xfail} failed as expected, ${xpass} passed unexpectedly`;
 }
 
 function countTable(results: CaseResult[]): string[] {
@@ -17,12 +25,15 @@ function countTable(results: CaseResult[]): string[] {
   for (const r of results) {
     const key = `${r.fs}\0${r.workload}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { fs: r.fs, workload: r.workload, c: { pass: 0, fail: 0, skip: 0, error: 0 } }));
+    if (!g) groups.set(key, (g = { fs: r.fs, workload: r.workload, c: zeroCounts() }));
     g.c[r.status]++;
   }
   const sorted = [...groups.values()].sort((a, b) => a.fs.localeCompare(b.fs) || a.workload.localeCompare(b.workload));
-  const rows = [['fs', 'workload', 'pass', 'fail', 'skip', 'error']];
-  for (const g of sorted) rows.push([g.fs, g.workload, ...[g.c.pass, g.c.fail, g.c.skip, g.c.error].map(String)]);
+  // The xfail/xpass columns appear only when some case matched a known issue.
+  const statuses: CaseStatus[] = ['pass', 'fail', 'skip', 'error'];
+  if (results.some((r) => r.status === 'xfail' || r.status === 'xpass')) statuses.push('xfail', 'xpass');
+  const rows = [['fs', 'workload', ...statuses]];
+  for (const g of sorted) rows.push([g.fs, g.workload, ...statuses.map((s) => String(g.c[s]))]);
   return table(rows).map((l) => `  ${l}`);
 }
 
@@ -43,18 +54,37 @@ function failureList(results: CaseResult[]): string[] {
   return out;
 }
 
-/** Summary lines for the end of a run; the last line is the verdict line. */
+// Cases that matched a known issue and failed or passed: unexpected passes first, each with its reference.
+function knownList(results: CaseResult[]): string[] {
+  const known = [
+    ...results.filter((r) => r.status === 'xpass'),
+    ...results.filter((r) => r.status === 'xfail'),
+  ];
+  if (known.length === 0) return [];
+  const out = ['Known issues:'];
+  for (const r of known.slice(0, MAX_LISTED_FAILURES)) {
+    const ref = r.known ? ` [${r.known.ref}]` : '';
+    out.push(`  ${r.status === 'xpass' ? 'XPASS' : 'XFAIL'} ${r.id}: ${r.reason}${ref}`);
+  }
+  if (known.length > MAX_LISTED_FAILURES) out.push(`  ... and ${known.length - MAX_LISTED_FAILURES} more`);
+  return out;
+}
+
+/** Summary lines for the end of a run; the last line is the verdict line, the known-issues line (if any) just before it. */
 export function formatSummary(summary: RunSummary, results: CaseResult[]): string[] {
   const out: string[] = [];
   if (results.length > 0) out.push('Results:', ...countTable(results));
   out.push(...timingTable(results));
   out.push(...failureList(results));
+  out.push(...knownList(results));
   const stages = Object.entries(summary.stages);
   if (stages.length > 0) out.push(`Stages: ${stages.map(([k, v]) => `${k} ${formatMs(v)}`).join(', ')}`);
-  const total = summary.counts.pass + summary.counts.fail + summary.counts.skip + summary.counts.error;
+  const total = CASE_STATUSES.reduce((sum, k) => sum + (summary.counts[k] ?? 0), 0);
   out.push(
     `Total: ${total} cases in ${formatMs(summary.durationMs)} (plan ${summary.plan}, kernel ${summary.kernel}, accel ${summary.accel})`,
   );
+  const known = knownLine(summary.counts);
+  if (known !== undefined) out.push(known);
   out.push(verdictLine(summary.counts));
   return out;
 }

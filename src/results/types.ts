@@ -1,6 +1,15 @@
 // The result model shared by the runner and every reporter.
 
-export type CaseStatus = 'pass' | 'fail' | 'skip' | 'error';
+/** xfail: a known issue failed as expected; xpass: a known issue passed (flagged: the entry may be stale). */
+export type CaseStatus = 'pass' | 'fail' | 'skip' | 'error' | 'xfail' | 'xpass';
+
+/** Every status, in report order. */
+export const CASE_STATUSES: readonly CaseStatus[] = ['pass', 'fail', 'skip', 'error', 'xfail', 'xpass'];
+
+/** Counts of every status, all zero. */
+export function zeroCounts(): Record<CaseStatus, number> {
+  return { pass: 0, fail: 0, skip: 0, error: 0, xfail: 0, xpass: 0 };
+}
 
 /** A workload's verdict on one case, before the kernel log is considered. */
 export interface Verdict {
@@ -26,6 +35,8 @@ export interface CaseResult {
   details?: Record<string, string | number | boolean>;
   /** Kernel log lines that made the case fail (WARNING, BUG, ...). */
   klogMatches: string[];
+  /** The plan's known-issue entry this case matched (its status may be xfail or xpass). */
+  known?: { reason: string; ref: string };
   startedAt: string; // ISO time
   durationMs: number;
 }

@@ -44,6 +44,7 @@ describe('parsePlanText: a full valid plan', () => {
       repeats: 3,
       timeouts: { buildSec: 100, bootSec: 20, caseSec: 7 },
       vm: { cpus: 4, memoryMiB: 2048, pmemMiB: 512, pinMs: 250, qemu: '/plans/qemu-wrapper', virtiofsd: 'virtiofsd' },
+      known: [],
     });
   });
 });
@@ -65,6 +66,7 @@ describe('parsePlanText: defaults', () => {
       repeats: 1,
       timeouts: { buildSec: 3600, bootSec: 180, caseSec: 120 },
       vm: { cpus: 2, memoryMiB: 1024, pmemMiB: 1024, pinMs: 500 },
+      known: [],
     });
   });
 

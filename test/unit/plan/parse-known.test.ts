@@ -1,0 +1,133 @@
+import { dirname, join, resolve } from 'node:path';
+import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { expandPlan } from '../../../src/plan/expand.js';
+import { globMatches } from '../../../src/plan/glob.js';
+import { parsePlanText } from '../../../src/plan/parse.js';
+import { workloadParamDefs } from '../../../src/workloads/catalogue.js';
+import { parseLines, triples } from './fixtures.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+describe('globMatches', () => {
+  it('* matches any run of characters, slashes included; the whole id must match', () => {
+    expect(globMatches('*/pin-unlink/*', 'ext4/pin-unlink/-#1')).toBe(true);
+    expect(globMatches('*/pin-unlink/*', 'xfs/pin-unlink/mode=close#3')).toBe(true);
+    expect(globMatches('*pin-unlink*', 'a/b/pin-unlink/c')).toBe(true);
+    expect(globMatches('*/pin-unlink/*', 'ext4/pin-unlinked/-#1')).toBe(false);
+    expect(globMatches('ext4/*', 'xfs/ext4/-#1')).toBe(false);
+    expect(globMatches('*', '')).toBe(true);
+  });
+
+  it('treats every other character literally', () => {
+    expect(globMatches('ext4/pin-race/index=5,pin=pread,race=truncate#1', 'ext4/pin-race/index=5,pin=pread,race=truncate#1')).toBe(true);
+    expect(globMatches('a.b', 'axb')).toBe(false);
+    expect(globMatches('a?b', 'axb')).toBe(false);
+    expect(globMatches('a?b', 'a?b')).toBe(true);
+    expect(globMatches('(x)+[y]{1}|^$\\', '(x)+[y]{1}|^$\\')).toBe(true);
+    expect(globMatches('a*b', 'a\nb')).toBe(true);
+  });
+});
+
+describe('parsePlanText: known', () => {
+  it('defaults to an empty list (absent or null)', () => {
+    expect(parseLines('name: x').plan?.known).toEqual([]);
+    expect(parseLines('known:').plan?.known).toEqual([]);
+    expect(parseLines('known: []').plan?.known).toEqual([]);
+  });
+
+  it('reads entries in order', () => {
+    const { plan, issues } = parseLines(
+      'known:',
+      '  - case: "*/pin-race/*race=punch*"',
+      '    reason: punch does not wait',
+      '    ref: https://lore.kernel.org/x',
+      '  - { case: ext4/idle/-#1, reason: "r", ref: abc123 }',
+    );
+    expect(issues).toEqual([]);
+    expect(plan?.known).toEqual([
+      { case: '*/pin-race/*race=punch*', reason: 'punch does not wait', ref: 'https://lore.kernel.org/x' },
+      { case: 'ext4/idle/-#1', reason: 'r', ref: 'abc123' },
+    ]);
+  });
+
+  it('reports a non-list and non-mapping entries', () => {
+    expect(triples(parseLines('known: { case: x }').issues)).toEqual([[1, 'known', 'expected a list, got a mapping']]);
+    expect(triples(parseLines('known: "*"').issues)).toEqual([[1, 'known', "expected a mapping, got string '*'"]]);
+    expect(triples(parseLines('known:', '  - [a]').issues)).toEqual([[2, 'known[0]', 'expected a mapping, got a list']]);
+  });
+
+  it('reports unknown keys and every missing required key at the entry line', () => {
+    const { plan, issues } = parseLines('known:', '  - case: "*"', '    why: x', '  - ref: r');
+    expect(plan).toBeUndefined();
+    expect(triples(issues)).toEqual([
+      [2, 'known[0].reason', "missing required key 'reason'"],
+      [2, 'known[0].ref', "missing required key 'ref'"],
+      [3, 'known[0].why', "unknown key 'why'; expected one of: case, reason, ref"],
+      [4, 'known[1].case', "missing required key 'case'"],
+      [4, 'known[1].reason', "missing required key 'reason'"],
+    ]);
+  });
+
+  it('reports wrong types and empty or blank strings with their lines', () => {
+    const { issues } = parseLines(
+      'known:',
+      '  - case: 5',
+      '    reason: ""',
+      '    ref: "   "',
+      '  - case: "*"',
+      '    reason: [a]',
+      '    ref: true',
+    );
+    expect(triples(issues)).toEqual([
+      [2, 'known[0].case', 'expected a string, got number 5'],
+      [3, 'known[0].reason', 'expected a non-empty string'],
+      [4, 'known[0].ref', 'expected a non-empty string'],
+      [6, 'known[1].reason', 'expected a string, got a list'],
+      [7, 'known[1].ref', 'expected a string, got boolean true'],
+    ]);
+  });
+
+  it('catches a filesystem or workload that no case can have', () => {
+    const { issues } = parseLines(
+      'known:',
+      '  - { case: "*/pin-unlnk/*", reason: r, ref: x }',
+      '  - { case: "btrfs/pin-race/*", reason: r, ref: x }',
+      '  - { case: "*/pin-ra*/*", reason: r, ref: x }',
+      '  - { case: "*unlnk*", reason: r, ref: x }',
+    );
+    expect(triples(issues)).toEqual([
+      [2, 'known[0].case', "'pin-unlnk' matches no workload; expected one of: pin-race, idle (or *)"],
+      [3, 'known[1].case', "'btrfs' matches no filesystem; expected one of: ext4, xfs (or *)"],
+    ]);
+  });
+
+  it('reports a duplicate case glob', () => {
+    const { issues } = parseLines('known:', '  - { case: "*", reason: a, ref: x }', '  - { case: "*", reason: b, ref: y }');
+    expect(triples(issues)).toEqual([[3, 'known[1].case', "duplicate known issue for case '*'"]]);
+  });
+});
+
+describe('plans/catalogue.yaml', () => {
+  const file = join(ROOT, 'plans/catalogue.yaml');
+  const ctx = { baseDir: dirname(file), configsDir: join(ROOT, 'kernel-configs'), fileExists: existsSync, knownWorkloads: workloadParamDefs() };
+  const { plan, issues } = parsePlanText(readFileSync(file, 'utf8'), file, ctx);
+
+  it('parses and lists the 6.12 pin-unlink eviction issue', () => {
+    expect(issues).toEqual([]);
+    expect(plan?.known).toHaveLength(1);
+    expect(plan?.known[0]?.case).toBe('*/pin-unlink/*');
+    expect(plan?.known[0]?.reason).toContain('dax_disassociate_entry');
+    expect(plan?.known[0]?.ref).toContain('fs/dax: properly refcount fs dax pages');
+  });
+
+  it('matches exactly the pin-unlink cases, on ext4 and on xfs', () => {
+    const cases = expandPlan(plan!);
+    const matched = cases.filter((c) => globMatches(plan!.known[0]!.case, c.id));
+    expect(matched.length).toBeGreaterThan(0);
+    expect(matched.every((c) => c.workload === 'pin-unlink')).toBe(true);
+    expect(matched.length).toBe(cases.filter((c) => c.workload === 'pin-unlink').length);
+    expect(new Set(matched.map((c) => c.fs))).toEqual(new Set(['ext4', 'xfs']));
+  });
+});

@@ -11,7 +11,27 @@ import { GUEST_SCRIPTS_DIR } from './paths.js';
 import { cacheRoot } from '../kernel/cache-dir.js';
 import { compileGuestPrograms } from '../workloads/compile.js';
 
-/** Boot, run `argv` (or `bash -i` with a terminal), shut down; the guest command's exit code is returned. */
+// A login shell on a pty, with the local terminal in raw mode for the duration.
+async function interactiveShell(booted: Awaited<ReturnType<typeof bootGuest>>): Promise<number> {
+  const stdin = process.stdin;
+  const raw = stdin.isTTY === true;
+  if (raw) stdin.setRawMode(true);
+  stdin.resume();
+  try {
+    return await booted.interactive({
+      input: stdin,
+      output: process.stdout,
+      term: process.env.TERM ?? 'xterm',
+      rows: process.stdout.rows ?? 24,
+      cols: process.stdout.columns ?? 80,
+    });
+  } finally {
+    if (raw) stdin.setRawMode(false);
+    stdin.pause();
+  }
+}
+
+/** Boot, run `argv` (or an interactive shell), shut down; the guest command's exit code is returned. */
 export async function bootCommand(plan: Plan, flags: { kernel?: string; results: string }, argv: string[]): Promise<number> {
   const caps = await probeHost({ qemu: plan.vm.qemu, virtiofsd: plan.vm.virtiofsd });
   assertHostReady(plan, caps);
@@ -28,8 +48,8 @@ export async function bootCommand(plan: Plan, flags: { kernel?: string; results:
   const booted = await bootGuest({ plan, caps, image, binDir: guestBin.binDir, init: join(GUEST_SCRIPTS_DIR, 'init.sh'), serialLog: join(resultsDir, 'serial.log') });
   try {
     say(`guest ready in ${(booted.timings.readyMs / 1000).toFixed(1)} s; workload programs in ${booted.binDir}`);
-    const command = argv.length > 0 ? argv : ['uname', '-a'];
-    const r = await booted.guest.exec(command, { timeoutMs: plan.timeouts.caseSec * 1000 });
+    if (argv.length === 0) return await interactiveShell(booted);
+    const r = await booted.guest.exec(argv, { timeoutMs: plan.timeouts.caseSec * 1000 });
     process.stdout.write(r.stdout);
     process.stderr.write(r.stderr);
     return r.exitCode ?? 69;

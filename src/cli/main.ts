@@ -41,6 +41,7 @@ kernelOptions(program.command('run [plan]'))
   .option('--json', 'print the run summary as one JSON line on stdout (progress goes to stderr)')
   .option('--shard <i/n>', 'run only the i-th of n contiguous slices of the cases (CI sharding)')
   .option('--verbose', 'print timings, details and kernel-log lines for every case')
+  .option('--append <word>', 'extra guest kernel command-line word (e.g. loglevel=8); repeatable', collect)
   .action(async (planFile: string | undefined, flags: KernelFlags & RunFlags) => {
     const plan = await resolvePlan(planFile, flags);
     process.exitCode = await runCommand(plan, flags);
@@ -56,7 +57,7 @@ kernelOptions(program.command('build [plan]'))
   });
 
 kernelOptions(program.command('boot [command...]'))
-  .description("boot the plan's kernel with its backend, run a command in the guest (default: uname -a), print its output, shut down")
+  .description("boot the plan's kernel with its backend, run a command in the guest and print its output, or open an interactive shell when no command is given; shut down after")
   .option('--plan <file>', 'plan file (default: the built-in plan)')
   .option('--kernel <bzImage>', "boot this image instead of building the plan's kernel")
   .option('--results <dir>', 'where the serial log goes', 'daxlab-results')

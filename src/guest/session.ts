@@ -5,7 +5,7 @@ import { DaxlabError } from '../errors.js';
 import { connectClient, type ConnectOptions } from './connect.js';
 import { shellQuote } from './quote.js';
 import { PersistentShell } from './shell.js';
-import type { ExecOptions, ExecResult, GuestSession, SessionClosed } from './types.js';
+import type { ExecOptions, ExecResult, GuestSession, InteractiveIo, SessionClosed } from './types.js';
 
 /** Connect (with retry until opts.deadlineMs) and start the session's long-lived shell. */
 export async function connectGuest(opts: ConnectOptions): Promise<GuestSession> {
@@ -70,6 +70,21 @@ class Ssh2Session implements GuestSession {
           resolve({ exitCode: code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(errs).toString(), timedOut, durationMs });
         });
         ch.end(opts.stdin ?? '');
+      });
+    });
+  }
+
+  interactive(io: InteractiveIo): Promise<number> {
+    if (this.ended) return Promise.reject(this.closedError());
+    return new Promise((resolve, reject) => {
+      this.client.shell({ term: io.term, rows: io.rows, cols: io.cols }, (err, ch) => {
+        if (err) return reject(new DaxlabError('GUEST_FAILED', `cannot open a shell: ${err.message}`));
+        let code = 0;
+        io.input.on('data', (d: Buffer) => ch.write(d));
+        ch.on('data', (d: Buffer) => io.output.write(d));
+        ch.stderr.on('data', (d: Buffer) => io.output.write(d));
+        ch.on('exit', (c: number | null) => (code = c ?? 255));
+        ch.on('close', () => resolve(code));
       });
     });
   }

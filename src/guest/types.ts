@@ -31,10 +31,21 @@ export interface GuestSession {
   exec(argv: readonly string[], opts: ExecOptions): Promise<ExecResult>;
   /** Run argv on a fresh SSH exec channel (slower; may run alongside others). */
   execChannel(argv: readonly string[], opts: ExecOptions): Promise<ExecResult>;
+  /** An interactive login shell on a pty, wired to the given streams; resolves with its exit status. */
+  interactive(io: InteractiveIo): Promise<number>;
   /** Settles when the connection ends, for whatever reason. */
   readonly closed: Promise<SessionClosed>;
   /** Call `cb` when the connection ends. */
   onClose(cb: (c: SessionClosed) => void): void;
   /** End the connection (idempotent). */
   close(): Promise<void>;
+}
+
+/** Streams and terminal size for an interactive shell. */
+export interface InteractiveIo {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  term: string;
+  rows: number;
+  cols: number;
 }

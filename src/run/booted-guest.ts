@@ -1,17 +1,31 @@
 // What the runner holds for one booted VM. Implemented in boot-guest.ts over QEMU and ssh2.
 import type { GuestExec } from './guest-port.js';
 
+/** How QEMU ended: exit code or the signal that killed it. */
+export interface VmEnd {
+  code: number | null;
+  signal: string | null;
+}
+
 export interface BootedGuest {
   guest: GuestExec;
   /** Where the compiled workload programs are, as seen in the guest. */
   binDir: string;
+  /** This boot's serial console log on the host. */
+  serialLog: string;
+  /** An interactive shell in the guest (daxlab boot without a command). */
+  interactive(io: import('../guest/types.js').InteractiveIo): Promise<number>;
   /** True once the QEMU process has exited. */
   exited(): boolean;
+  /** How QEMU ended, or null while it runs. */
+  exitStatus(): VmEnd | null;
+  /** True once the ssh connection to the guest has ended (the VM may still run). */
+  disconnected(): boolean;
   /** The panic/Oops block from the serial log, or null when the guest did not panic. */
   panicText(): string | null;
   /** The last lines of the serial console. */
   serialTail(lines: number): string[];
-  /** Collect task stacks (sysrq t/w) onto the serial console before giving up on a hung guest. */
+  /** Collect blocked-task and all-task stacks (sysrq w, t) from the serial console of a stuck guest. */
   dumpStacks(): Promise<string[]>;
   /** Power off (or kill) the VM and its helpers; idempotent. */
   shutdown(): Promise<void>;

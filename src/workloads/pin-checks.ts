@@ -12,6 +12,17 @@ import { errnoName, nsToMs } from './guest-json.js';
  */
 export const TOLERANCE_MS = 50;
 
+/**
+ * The earliest moment the delay device can have completed the pinned I/O: its submission plus
+ * the device delay (or the reported end, if that is earlier). The pinning thread's own end
+ * timestamp is taken only after it is scheduled again, which under a loaded TCG host lagged by
+ * up to 41 ms (360 stock cases, 20 repeats); the racer is judged against the device's completion
+ * instead, so scheduler noise cannot make a correct kernel look early.
+ */
+export function pinCompletionNs(pin: PinIo, pinMs: number): number {
+  return Math.min(pin.endNs, pin.startNs + pinMs * 1e6);
+}
+
 /** The pinning I/O must last at least this fraction of the device delay to count as a pin. */
 export const MIN_PIN_FRACTION = 0.8;
 

@@ -5,7 +5,7 @@ import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
 import { checkResult, errnoName, errorVerdict, intFields, nsToMs } from './guest-json.js';
 import { caseFilePath, enumParam, intParam } from './params.js';
-import { lateStart, leadMs, pinProblem, TOLERANCE_MS, type PinIo } from './pin-checks.js';
+import { lateStart, leadMs, pinCompletionNs, pinProblem, TOLERANCE_MS, type PinIo } from './pin-checks.js';
 import { PIN_INFO, PIN_RACE_PARAMS as PARAMS, RACE_INFO, type PinName, type RaceName } from './pin-race-params.js';
 import type { GuestEnv, GuestOutput, Workload } from './types.js';
 import { unsupportedReason, waitRule } from './wait-table.js';
@@ -73,11 +73,13 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
     startNs: v.read_start_ns, endNs: v.read_end_ns,
   };
   const raceAfterReadMs = nsToMs(v.race_end_ns - v.read_end_ns);
+  const raceAfterPinMs = nsToMs(v.race_end_ns - pinCompletionNs(io, env.pinMs));
   const timings = {
     pinMs: env.pinMs,
     readMs: nsToMs(v.read_end_ns - v.read_start_ns),
     raceMs: nsToMs(v.race_end_ns - v.race_start_ns),
     raceAfterReadMs,
+    raceAfterPinMs,
     raceStartBeforeReadEndMs: nsToMs(v.read_end_ns - v.race_start_ns),
   };
   const inRange = pinInChangedRange(race, index, pages);
@@ -95,8 +97,8 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
       ? ' (is the filesystem formatted with reflink=1?)' : '';
     fails.push(`${call} failed with ${errnoName(v.race_errno)}${hint}`);
   } else {
-    if (raceAfterReadMs < -TOLERANCE_MS) {
-      fails.push(`${call} returned ${-raceAfterReadMs} ms before the pinned ${io.io} completed (pin at page ${index})`);
+    if (raceAfterPinMs < -TOLERANCE_MS) {
+      fails.push(`${call} returned ${-raceAfterPinMs} ms before the pinned ${io.io} completed (pin at page ${index})`);
     }
     const expected = sizeAfter(pages);
     if (v.size_after !== expected) fails.push(`file size after ${call} is ${v.size_after}, expected ${expected}`);
@@ -107,9 +109,9 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
   return {
     status: 'pass',
     reason:
-      (raceAfterReadMs >= 0
-        ? `${call} waited for the pin (returned ${raceAfterReadMs} ms after the ${io.io} completed)`
-        : `${call} waited for the pin (returned ${-raceAfterReadMs} ms before the ${io.io} was seen ` +
+      (raceAfterPinMs >= 0
+        ? `${call} waited for the pin (returned ${raceAfterPinMs} ms after the ${io.io} completed)`
+        : `${call} waited for the pin (returned ${-raceAfterPinMs} ms before the ${io.io} was seen ` +
           `to complete, within the ${TOLERANCE_MS} ms tolerance)`) + outside,
     timings,
     details,

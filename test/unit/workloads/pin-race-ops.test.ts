@@ -69,14 +69,14 @@ describe('pin-race judge(): new racers', () => {
     for (const race of ['otrunc', 'zero', 'collapse', 'insert', 'clone', 'dedupe'] as const) {
       const v = pinRace.judge(tc(race, { fs: 'xfs' }), output(pinraceLine({ race })), ENV);
       expect(v.status, `${race}: ${v.reason}`).toBe('pass');
-      expect(v.reason).toContain('waited for the pin (returned 3.1 ms after the read completed)');
+      expect(v.reason).toContain('waited for the pin (returned 5.5 ms after the read completed)');
     }
   });
 
   it('fails an open(O_TRUNC) that returned early', () => {
     const v = pinRace.judge(tc('otrunc'), output(pinraceLine({ race: 'otrunc', raceAfterReadMs: -380 })), ENV);
     expect(v).toMatchObject({
-      status: 'fail', reason: 'open(O_TRUNC) returned 380 ms before the pinned read completed (pin at page 5)',
+      status: 'fail', reason: 'open(O_TRUNC) returned 377.6 ms before the pinned read completed (pin at page 5)',
     });
   });
 
@@ -138,10 +138,10 @@ describe('pin-race judge(): new pin sources', () => {
 
   it('speaks of a write for pwrite and io_uring_write pins', () => {
     const ok = pinRace.judge(tc('truncate', { pin: 'pwrite' }), output(pinraceLine({ pin: 'pwrite' })), ENV);
-    expect(ok.reason).toBe('ftruncate waited for the pin (returned 3.1 ms after the write completed)');
+    expect(ok.reason).toBe('ftruncate waited for the pin (returned 5.5 ms after the write completed)');
     const early = pinraceLine({ pin: 'io_uring_write', raceAfterReadMs: -300 });
     expect(pinRace.judge(tc('truncate', { pin: 'io_uring_write' }), output(early), ENV).reason)
-      .toBe('ftruncate returned 300 ms before the pinned write completed (pin at page 5)');
+      .toBe('ftruncate returned 297.6 ms before the pinned write completed (pin at page 5)');
     const failed = pinraceLine({ pin: 'pwrite', over: { read_ret: -1, read_errno: 5 } });
     expect(pinRace.judge(tc('truncate', { pin: 'pwrite' }), output(failed), ENV).reason)
       .toBe('the pinned O_DIRECT write failed: EIO (5)');

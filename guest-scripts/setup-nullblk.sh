@@ -3,7 +3,11 @@
 # I/O completes DELAY_MS milliseconds after submission (timer irqmode), so an
 # O_DIRECT read from it holds its pages pinned that long. Prints the device path
 # (e.g. /dev/nullb0) as the last line. Idempotent: an existing device with the
-# same delay is reused; one with another delay is recreated.
+# same settings is reused; one with other settings is recreated.
+# memory_backed=1: the device stores what is written and reads it back (pin-reuse
+# needs a read that copies real data). null_blk copies at submission for normal
+# requests, and when polled for requests on its poll queue (poll_queues=1,
+# io_uring IOPOLL), which pin-reuse uses for a late copy.
 set -euo pipefail
 
 NAME=daxlab
@@ -40,11 +44,12 @@ print_device() {
 
 if [ -d "$DIR" ]; then
   if [ "$(cat "$DIR/power")" = 1 ] && [ "$(cat "$DIR/completion_nsec")" = "$NSEC" ] \
-    && [ "$(cat "$DIR/irqmode")" = 2 ]; then
+    && [ "$(cat "$DIR/irqmode")" = 2 ] && [ "$(cat "$DIR/memory_backed")" = 1 ] \
+    && [ "$(cat "$DIR/poll_queues")" = 1 ]; then
     print_device
     exit 0
   fi
-  echo "setup-nullblk: recreating $NAME with a ${DELAY_MS} ms delay" >&2
+  echo "setup-nullblk: recreating $NAME (${DELAY_MS} ms delay, memory-backed, 1 poll queue)" >&2
   echo 0 > "$DIR/power" || die "cannot power off $DIR (device in use?)"
   rmdir "$DIR" || die "cannot remove $DIR"
 fi
@@ -54,5 +59,7 @@ echo 2 > "$DIR/irqmode"
 echo "$NSEC" > "$DIR/completion_nsec"
 echo 4096 > "$DIR/blocksize"
 echo "$SIZE_MB" > "$DIR/size"
+echo 1 > "$DIR/memory_backed"
+echo 1 > "$DIR/poll_queues"
 echo 1 > "$DIR/power" || die "cannot power on $DIR"
 print_device

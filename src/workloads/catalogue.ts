@@ -1,6 +1,9 @@
 // The workloads daxlab knows, by name.
 import { DaxlabError } from '../errors.js';
+import { fioFixedbufs } from './fio-fixedbufs.js';
+import { fioRace } from './fio-race.js';
 import { pinRace } from './pin-race.js';
+import { pinReuse } from './pin-reuse.js';
 import { pinSignal } from './pin-signal.js';
 import { pinUnlink } from './pin-unlink.js';
 import { registerBuffers } from './register-buffers.js';
@@ -12,6 +15,9 @@ export const WORKLOADS: Record<string, Workload> = {
   [registerBuffers.name]: registerBuffers,
   [pinUnlink.name]: pinUnlink,
   [pinSignal.name]: pinSignal,
+  [pinReuse.name]: pinReuse,
+  [fioFixedbufs.name]: fioFixedbufs,
+  [fioRace.name]: fioRace,
 };
 
 /** The workload called name; throws PLAN_INVALID naming the known ones when there is none. */
@@ -41,3 +47,7 @@ export function defaultWorkloadParamDefs(): Record<string, Record<string, ParamD
   const all = workloadParamDefs();
   return Object.fromEntries(defaultWorkloadNames().map((n) => [n, all[n]!]));
 }
+
+// Test-only fault injection for the fault suite (inDefaultPlan: false).
+import { fault } from './fault.js';
+WORKLOADS[fault.name] = fault;

@@ -69,7 +69,7 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-/** Compile every srcDir/*.c into outDir/<hash>/ (reused when it exists). */
+/** Compile every srcDir/*.c into outDir/<hash>/ (reused when it exists); a *.so.c becomes a shared object *.so. */
 export async function compileGuestPrograms(
   srcDir: string,
   outDir: string,
@@ -101,7 +101,8 @@ export async function compileGuestPrograms(
   try {
     for (const n of sources) {
       const libs = /#include\s*<liburing\.h>/.test(contents.get(n) ?? '') ? ['-luring'] : [];
-      const r = await execa(gcc, [...flags, '-o', join(tmp, n.slice(0, -2)), join(src, n), ...libs], {
+      const shared = n.endsWith('.so.c') ? ['-shared', '-fPIC'] : [];
+      const r = await execa(gcc, [...flags, ...shared, '-o', join(tmp, n.slice(0, -2)), join(src, n), ...libs], {
         reject: false,
         timeout: 120_000,
       });

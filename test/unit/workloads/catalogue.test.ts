@@ -12,7 +12,9 @@ import { ENV, testCase } from './fixtures.js';
 
 describe('catalogue', () => {
   it('lists the workloads by name', () => {
-    expect(Object.keys(WORKLOADS).sort()).toEqual(['pin-race', 'pin-signal', 'pin-unlink', 'register-buffers']);
+    expect(Object.keys(WORKLOADS).sort()).toEqual([
+      'fault', 'fio-fixedbufs', 'fio-race', 'pin-race', 'pin-reuse', 'pin-signal', 'pin-unlink', 'register-buffers',
+    ]);
     for (const [name, w] of Object.entries(WORKLOADS)) {
       expect(w.name).toBe(name);
       expect(w.description.length).toBeGreaterThan(100);
@@ -28,7 +30,7 @@ describe('catalogue', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(DaxlabError);
       expect((e as DaxlabError).code).toBe('PLAN_INVALID');
-      expect((e as DaxlabError).message).toContain('pin-race, register-buffers, pin-unlink, pin-signal');
+      expect((e as DaxlabError).message).toContain('pin-race, register-buffers, pin-unlink, pin-signal, pin-reuse, fio-fixedbufs, fio-race');
     }
   });
 
@@ -42,6 +44,10 @@ describe('catalogue', () => {
     expect(defs['register-buffers']).toEqual({});
     expect(Object.keys(defs['pin-unlink']!).sort()).toEqual(['index', 'pages']);
     expect(defs['pin-signal']!.mode!.values).toEqual(['eintr', 'restart']);
+    expect(Object.keys(defs['pin-reuse']!).sort()).toEqual(['index', 'pages', 'pin']);
+    expect(defs['pin-reuse']!.pin!.values).toEqual(['iopoll', 'pread']);
+    expect(Object.keys(defs['fio-fixedbufs']!)).toEqual(['reads']);
+    expect(Object.keys(defs['fio-race']!).sort()).toEqual(['index', 'reads']);
   });
 
   it('keeps the pin-race defaults exactly (the default plan must not grow)', () => {
@@ -52,12 +58,13 @@ describe('catalogue', () => {
     expect(pr.pages!.default).toEqual([16]);
   });
 
-  it('leaves pin-unlink and pin-signal out of the default plan', () => {
+  it('leaves pin-unlink, pin-signal, pin-reuse and the fio workloads out of the default plan', () => {
     expect(defaultWorkloadNames()).toEqual(['pin-race', 'register-buffers']);
     expect(Object.keys(defaultWorkloadParamDefs())).toEqual(['pin-race', 'register-buffers']);
     expect(defaultWorkloadParamDefs()['pin-race']).toBe(workloadParamDefs()['pin-race']);
     expect(WORKLOADS['pin-unlink']!.inDefaultPlan).toBe(false);
     expect(WORKLOADS['pin-signal']!.inDefaultPlan).toBe(false);
+    for (const n of ['pin-reuse', 'fio-fixedbufs', 'fio-race']) expect(WORKLOADS[n]!.inDefaultPlan, n).toBe(false);
   });
 });
 

@@ -23,7 +23,9 @@ afterAll(async () => {
 describe('compileGuestPrograms', { timeout: 60_000 }, () => {
   it('compiles every guest program, then reuses the output', async () => {
     const first = await compileGuestPrograms(SRC, join(work, 'out'));
-    expect(first.programs).toEqual(['daxcheck', 'pinrace', 'pinsignal', 'pinunlink', 'regbuf']);
+    expect(first.programs).toEqual(
+      ['daxcheck', 'fiotrunc', 'pinrace', 'pinreuse', 'pinsignal', 'pinunlink', 'regbuf', 'shmshim.so'],
+    );
     expect(first.binDir).toMatch(/\/out\/[0-9a-f]{16}$/);
     const before = (await stat(join(first.binDir, 'pinrace'))).mtimeMs;
     const again = await compileGuestPrograms(SRC, join(work, 'out'));
@@ -58,9 +60,12 @@ describe('compileGuestPrograms', { timeout: 60_000 }, () => {
     expect(usage.exitCode).toBe(2);
     expect(parseResultLine(usage.stdout)?.error).toMatch(/--index/);
 
+    const dev = join(work, 'nd-dev');
+    await writeFile(dev, Buffer.alloc(65536));
     for (const [prog, args] of [
       ['pinunlink', ['--pages', '4', '--index', '1', '--dev', '/dev/null']],
       ['pinsignal', ['--mode', 'eintr', '--dev', '/dev/null']],
+      ['pinreuse', ['--pages', '4', '--index', '1', '--dev', dev, '--pin', 'pread']],
     ] as const) {
       const r = await execa(join(binDir, prog), ['--file', join(work, `nd-${prog}`), ...args], { reject: false });
       expect(r.exitCode, prog).toBe(3);
@@ -79,6 +84,10 @@ describe('compileGuestPrograms', { timeout: 60_000 }, () => {
         '--dev', '/dev/null'], /--race must be/],
       ['pinunlink', ['--file', 'x', '--pages', '4', '--index', '4', '--dev', '/dev/null'], /--index/],
       ['pinsignal', ['--file', 'x', '--mode', 'kill', '--dev', '/dev/null'], /--mode must be eintr or restart/],
+      ['pinreuse', ['--file', 'x', '--pages', '4', '--index', '4', '--dev', '/dev/null', '--pin', 'pread'], /--index/],
+      ['pinreuse', ['--file', 'x', '--pages', '4', '--index', '0', '--dev', '/dev/null', '--pin', 'dma'], /--pin must be iopoll or pread/],
+      ['pinreuse', ['--file', 'x', '--pages', '4', '--index', '0', '--dev', '/dev/null', '--pin', 'pread', '--hold-ms', '0'], /--hold-ms/],
+      ['fiotrunc', ['--dev', '/dev/null', '--file', 'x'], /usage: fiotrunc/],
     ];
     for (const [prog, args, msg] of cases) {
       const r = await execa(join(binDir, prog), args, { reject: false });
@@ -147,6 +156,30 @@ describe('compileGuestPrograms', { timeout: 60_000 }, () => {
       expect(parseResultLine(s.stdout)).toMatchObject({ mode, index: 5, pages: 16, read_ret: 4096, trunc_ret: 0,
         size_before: 65536, size_at_return: 0, size_after: 0, dax: false });
     }
+  });
+
+  it('runs pinreuse on the host when the DAX check is compiled out (no fill, G as long as F)', async () => {
+    const { binDir } = await compileGuestPrograms(SRC, join(work, 'out'), { extraFlags: ['-DDAXLAB_ALLOW_NON_DAX'] });
+    const dev = join(work, 'reuse-dev');
+    await writeFile(dev, Buffer.alloc(65536));
+    const file = join(work, 'reuse');
+    const r = await execa(join(binDir, 'pinreuse'), ['--file', file, '--pages', '8', '--index', '3', '--dev', dev,
+      '--pin', 'pread', '--lead-ms', '2'], { reject: false });
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(parseResultLine(r.stdout)).toMatchObject({ pin: 'pread', index: 3, pages: 8, dev_ok: true, read_ret: 4096,
+      trunc_ret: 0, fill_bytes: 0, g_pages: 8, corrupt_page: -1, corrupt_stale: false, dax: false });
+    // F, G and the filler are removed.
+    expect((await execa('ls', ['-A', work])).stdout.split('\n').filter((n) => n.startsWith('reuse') || n.includes('fill')))
+      .toEqual(['reuse-dev']);
+  });
+
+  it('builds fiotrunc, which refuses a non-block device, and the shm shim as a shared object', async () => {
+    const { binDir } = await compileGuestPrograms(SRC, join(work, 'out'));
+    const t = await execa(join(binDir, 'fiotrunc'), ['--dev', '/dev/null', '--file', 'x', '--pid', '1'], { reject: false });
+    expect(t.exitCode).toBe(3);
+    expect(parseResultLine(t.stdout)?.error).toBe('--dev is not a block device');
+    const nm = await execa('nm', ['-D', '--defined-only', join(binDir, 'shmshim.so')]);
+    for (const sym of ['shmget', 'shmat', 'shmdt', 'shmctl']) expect(nm.stdout).toMatch(new RegExp(`\\bT ${sym}$`, 'm'));
   });
 
   it('reports a missing gcc as HOST_MISSING', async () => {

@@ -1,0 +1,101 @@
+/* The pinning read of pinreuse and its data patterns. Header-only; the
+ * including program links -luring and -pthread.
+ *
+ * iopoll: an io_uring READ on an IORING_SETUP_IOPOLL ring, polled only after
+ *   hold_ms. null_blk copies a request's data when it processes the request,
+ *   and it processes a request on its poll queue only when polled (null_poll),
+ *   so the copy into the page lands late, as a real device's DMA would.
+ *   liburing 2.3's io_uring_submit() passes IORING_ENTER_GETEVENTS on IOPOLL
+ *   rings, which polls at once, so submission writes the SQ tail itself.
+ * pread: the timer-delayed pread. null_blk copies at submission (queue_rq) and
+ *   only delays the completion, so this pin can never show stale data. */
+#ifndef DAXLAB_REUSE_PIN_H
+#define DAXLAB_REUSE_PIN_H
+
+#include "daxlab-common.h"
+
+#include <liburing.h>
+#include <semaphore.h>
+
+/* One pinning read into page. */
+struct reuse_pin {
+	int iopoll, devfd;
+	long hold_ms;
+	void *page;
+	struct io_uring ring;
+	sem_t submitted;
+	int64_t start_ns, end_ns;
+	long ret;
+	int err;
+};
+
+/* Byte i of the device's first page (pattern B). */
+static inline unsigned char b_at(long i) { return (unsigned char)(0x3C ^ (i % 253)); }
+
+/* Byte at off of the second file (pattern C). */
+static inline unsigned char c_at(long off) { return (unsigned char)(0xC3 ^ (off / DAXLAB_PAGE) ^ (off % 241)); }
+
+/* Queue a READ of the device's first page into buf without polling; 0 or -errno. */
+static inline int reuse_submit(struct reuse_pin *p, void *buf)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&p->ring);
+	io_uring_prep_read(sqe, p->devfd, buf, DAXLAB_PAGE, 0);
+	unsigned tail = p->ring.sq.sqe_tail;
+	p->ring.sq.sqe_head = tail;
+	__atomic_store_n(p->ring.sq.ktail, tail, __ATOMIC_RELEASE);
+	return io_uring_enter(p->ring.ring_fd, 1, 0, 0, NULL) == 1 ? 0 : -errno;
+}
+
+/* Poll for the one completion; its result (bytes or -errno). */
+static inline long reuse_reap(struct reuse_pin *p)
+{
+	struct io_uring_cqe *cqe;
+	int w = io_uring_wait_cqe(&p->ring, &cqe);
+	if (w < 0)
+		return w;
+	long res = cqe->res;
+	io_uring_cqe_seen(&p->ring, cqe);
+	return res;
+}
+
+/* One read of the device's first page into buf, the pin's way, at once; bytes or -errno. */
+static inline long reuse_read_now(struct reuse_pin *p, void *buf)
+{
+	if (p->iopoll) {
+		int e = reuse_submit(p, buf);
+		return e < 0 ? e : reuse_reap(p);
+	}
+	ssize_t n = pread(p->devfd, buf, DAXLAB_PAGE, 0);
+	return n < 0 ? -errno : n;
+}
+
+static inline void reuse_done(struct reuse_pin *p, long res)
+{
+	p->end_ns = now_ns();
+	p->ret = res < 0 ? -1 : res;
+	p->err = res < 0 ? (int)-res : 0;
+}
+
+/* Thread body: submit (announced through p->submitted), hold, complete. */
+static inline void *reuse_pin_thread(void *arg)
+{
+	struct reuse_pin *p = arg;
+	p->start_ns = now_ns();
+	if (p->iopoll) {
+		int e = reuse_submit(p, p->page);
+		sem_post(&p->submitted);
+		if (e < 0) {
+			reuse_done(p, e);
+			return NULL;
+		}
+		sleep_ms(p->hold_ms);
+		reuse_done(p, reuse_reap(p));
+	} else {
+		sem_post(&p->submitted);
+		ssize_t n = pread(p->devfd, p->page, DAXLAB_PAGE, 0);
+		reuse_done(p, n < 0 ? -errno : n);
+	}
+	return NULL;
+}
+
+#endif

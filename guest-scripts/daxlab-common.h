@@ -1,5 +1,5 @@
-/* Helpers shared by the daxlab guest programs: clocks, JSON strings, and
- * preparing a mapped, fully populated file on a DAX filesystem.
+/* Helpers shared by the daxlab guest programs: clocks, JSON strings, argument
+ * checks, threads, and preparing a mapped, fully populated file on a DAX filesystem.
  * Header-only (static functions) so each .c compiles on its own. */
 #ifndef DAXLAB_COMMON_H
 #define DAXLAB_COMMON_H
@@ -9,6 +9,9 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +92,85 @@ static inline int statx_dax(const char *path, uint64_t *attrs, uint64_t *mask)
 	if (mask)
 		*mask = stx.stx_attributes_mask;
 	return (stx.stx_attributes & STATX_ATTR_DAX) ? 1 : 0;
+}
+
+/* Exit 3 with the "file is not DAX" line unless path is on DAX (host smoke
+ * tests define DAXLAB_ALLOW_NON_DAX); returns statx_dax(path). */
+static inline int require_dax(const char *path)
+{
+	int dax = statx_dax(path, NULL, NULL);
+#ifndef DAXLAB_ALLOW_NON_DAX /* defined only by daxlab's host smoke test */
+	if (dax != 1) {
+		puts("{\"error\":\"file is not DAX\",\"dax\":false}");
+		exit(3);
+	}
+#endif
+	return dax;
+}
+
+/* The usage error for --pages (1 to 65536) and --index (below --pages), or NULL. */
+static inline const char *pages_index_error(long pages, long index)
+{
+	if (pages < 1 || pages > 65536)
+		return "--pages must be an integer from 1 to 65536";
+	if (index < 0 || index >= pages)
+		return "--index must be an integer below --pages";
+	return NULL;
+}
+
+/* The options the pinning programs share (--file, --pages, --index, --dev, --lead-ms). */
+struct pin_args {
+	const char *file, *dev;
+	long pages, index, lead_ms;
+};
+
+/* The struct option entries of the pin_args options, for a getopt_long table. */
+#define PIN_ARG_OPTIONS \
+	{ "file", required_argument, 0, 'f' }, { "pages", required_argument, 0, 'n' }, \
+	{ "index", required_argument, 0, 'i' }, { "dev", required_argument, 0, 'd' }, \
+	{ "lead-ms", required_argument, 0, 'l' }
+
+/* Store getopt_long's result c (with optarg) in a; returns 0 when c is no pin_args option. */
+static inline int pin_arg(struct pin_args *a, int c)
+{
+	switch (c) {
+	case 'f': a->file = optarg; return 1;
+	case 'n': a->pages = parse_count(optarg); return 1;
+	case 'i': a->index = parse_count(optarg); return 1;
+	case 'd': a->dev = optarg; return 1;
+	case 'l': a->lead_ms = parse_count(optarg); return 1;
+	default: return 0;
+	}
+}
+
+/* The index of s in names[0..count), or -1 when it is none of them. */
+static inline int name_index(const char *const *names, int count, const char *s)
+{
+	for (int k = 0; k < count; k++)
+		if (!strcmp(s, names[k]))
+			return k;
+	return -1;
+}
+
+/* One private anonymous read-write page; exits 3 on failure. */
+static inline void *anon_page(void)
+{
+	void *p = mmap(NULL, DAXLAB_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		die_json(3, "anonymous mmap failed", errno);
+	return p;
+}
+
+/* Run fn(arg) in a new thread, wait until it posts announced, then sleep ms
+ * milliseconds; exits 3 when the thread cannot be created. */
+static inline void start_and_wait(pthread_t *th, void *(*fn)(void *), void *arg, sem_t *announced, long ms)
+{
+	int e = pthread_create(th, NULL, fn, arg);
+	if (e)
+		die_json(3, "pthread_create failed", e);
+	while (sem_wait(announced) != 0 && errno == EINTR)
+		;
+	sleep_ms(ms);
 }
 
 /* Pattern byte for offset off of the prepared file. */

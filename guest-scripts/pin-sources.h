@@ -36,10 +36,7 @@ struct pinner {
 /* The pin kind called s; returns -1 when there is none. */
 static inline int pin_parse(const char *s)
 {
-	for (int k = 0; k < PIN_COUNT; k++)
-		if (!strcmp(s, PIN_NAMES[k]))
-			return k;
-	return -1;
+	return name_index(PIN_NAMES, PIN_COUNT, s);
 }
 
 /* True when the I/O reads from the page (DMA out of it) instead of into it. */
@@ -75,10 +72,7 @@ static inline void pin_setup(struct pinner *p, const char *dev, void *page)
 		if (syscall(SYS_io_setup, 4, &p->aio) != 0)
 			die_json(3, "io_setup failed", errno);
 	} else if (p->kind == PIN_PREADV) {
-		p->anon = mmap(NULL, DAXLAB_PAGE, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p->anon == MAP_FAILED)
-			die_json(3, "anonymous mmap failed", errno);
+		p->anon = anon_page();
 	}
 	if (sem_init(&p->about_to_submit, 0, 0) != 0)
 		die_json(3, "sem_init failed", errno);
@@ -182,10 +176,7 @@ static inline void pin_predict_page(const struct pinner *p, unsigned char *out)
 	memcpy(out, p->page, DAXLAB_PAGE);
 	if (pin_is_write(p->kind))
 		return;
-	unsigned char *b = mmap(NULL, DAXLAB_PAGE, PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (b == MAP_FAILED)
-		die_json(3, "anonymous mmap failed", errno);
+	unsigned char *b = anon_page();
 	memcpy(b, p->page, DAXLAB_PAGE);
 	if (pread(p->devfd, b, DAXLAB_PAGE, pin_dev_offset(p->kind)) != DAXLAB_PAGE)
 		die_json(3, "cannot read the delay device to predict the pinned page", errno);

@@ -31,35 +31,29 @@ static void usage(const char *msg)
 int main(int argc, char **argv)
 {
 	t0 = now_ns();
-	const char *file = NULL, *dev = NULL, *pin_s = NULL, *race_s = NULL;
-	long pages = -1, index = -1, lead_ms = 100;
+	const char *pin_s = NULL, *race_s = NULL;
+	struct pin_args a = { .pages = -1, .index = -1, .lead_ms = 100 };
 	static const struct option opts[] = {
-		{ "file", required_argument, 0, 'f' }, { "pages", required_argument, 0, 'n' },
-		{ "index", required_argument, 0, 'i' }, { "pin", required_argument, 0, 'p' },
-		{ "race", required_argument, 0, 'r' }, { "dev", required_argument, 0, 'd' },
-		{ "lead-ms", required_argument, 0, 'l' }, { 0, 0, 0, 0 },
+		PIN_ARG_OPTIONS, { "pin", required_argument, 0, 'p' },
+		{ "race", required_argument, 0, 'r' }, { 0, 0, 0, 0 },
 	};
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f': file = optarg; break;
-		case 'n': pages = parse_count(optarg); break;
-		case 'i': index = parse_count(optarg); break;
-		case 'p': pin_s = optarg; break;
-		case 'r': race_s = optarg; break;
-		case 'd': dev = optarg; break;
-		case 'l': lead_ms = parse_count(optarg); break;
-		default: usage("unknown option");
-		}
+		if (c == 'p')
+			pin_s = optarg;
+		else if (c == 'r')
+			race_s = optarg;
+		else if (!pin_arg(&a, c))
+			usage("unknown option");
 	}
+	const char *file = a.file, *dev = a.dev;
+	long pages = a.pages, index = a.index, lead_ms = a.lead_ms;
 	if (optind != argc)
 		usage("unexpected argument");
 	if (!file || !dev || !pin_s || !race_s)
 		usage("--file, --pages, --index, --pin, --race and --dev are required");
-	if (pages < 1 || pages > 65536)
-		usage("--pages must be an integer from 1 to 65536");
-	if (index < 0 || index >= pages)
-		usage("--index must be an integer below --pages");
+	if (pages_index_error(pages, index))
+		usage(pages_index_error(pages, index));
 	if (lead_ms < 0 || lead_ms > 60000)
 		usage("--lead-ms must be an integer from 0 to 60000");
 	int pin = pin_parse(pin_s);
@@ -75,13 +69,7 @@ int main(int argc, char **argv)
 	struct racer r = { .kind = race, .path = file, .pages = pages, .index = index };
 	unsigned char *map;
 	r.fd = prepare_file(file, pages, &map);
-	int dax = statx_dax(file, NULL, NULL);
-#ifndef DAXLAB_ALLOW_NON_DAX /* defined only by daxlab's host smoke test */
-	if (dax != 1) {
-		puts("{\"error\":\"file is not DAX\",\"dax\":false}");
-		return 3;
-	}
-#endif
+	int dax = require_dax(file);
 	pin_setup(&p, dev, map + index * DAXLAB_PAGE);
 	memcpy(r.pin_content, p.page, DAXLAB_PAGE);
 	if (race_needs_pin_content(race))
@@ -89,12 +77,7 @@ int main(int argc, char **argv)
 	race_prepare(&r);
 
 	pthread_t th;
-	int e = pthread_create(&th, NULL, pin_thread, &p);
-	if (e)
-		die_json(3, "pthread_create failed", e);
-	while (sem_wait(&p.about_to_submit) != 0 && errno == EINTR)
-		;
-	sleep_ms(lead_ms);
+	start_and_wait(&th, pin_thread, &p, &p.about_to_submit, lead_ms);
 
 	int64_t race_start = now_ns();
 	int race_ret = race_run(&r);

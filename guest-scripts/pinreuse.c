@@ -60,35 +60,31 @@ static long write_g(int gfd, long max_pages, unsigned char *buf)
 int main(int argc, char **argv)
 {
 	int64_t t0 = now_ns();
-	const char *file = NULL, *dev = NULL, *pin_s = NULL;
-	long pages = -1, index = -1, hold_ms = 500, lead_ms = 100, slack = 64;
+	const char *pin_s = NULL;
+	long hold_ms = 500, slack = 64;
+	struct pin_args a = { .pages = -1, .index = -1, .lead_ms = 100 };
 	static const struct option opts[] = {
-		{ "file", required_argument, 0, 'f' }, { "pages", required_argument, 0, 'n' },
-		{ "index", required_argument, 0, 'i' }, { "dev", required_argument, 0, 'd' },
-		{ "pin", required_argument, 0, 'p' }, { "hold-ms", required_argument, 0, 'h' },
-		{ "lead-ms", required_argument, 0, 'l' }, { "fill-slack", required_argument, 0, 's' },
+		PIN_ARG_OPTIONS, { "pin", required_argument, 0, 'p' },
+		{ "hold-ms", required_argument, 0, 'h' }, { "fill-slack", required_argument, 0, 's' },
 		{ 0, 0, 0, 0 },
 	};
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'f': file = optarg; break;
-		case 'n': pages = parse_count(optarg); break;
-		case 'i': index = parse_count(optarg); break;
-		case 'd': dev = optarg; break;
 		case 'p': pin_s = optarg; break;
 		case 'h': hold_ms = parse_count(optarg); break;
-		case 'l': lead_ms = parse_count(optarg); break;
 		case 's': slack = parse_count(optarg); break;
-		default: usage("unknown option");
+		default:
+			if (!pin_arg(&a, c))
+				usage("unknown option");
 		}
 	}
+	const char *file = a.file, *dev = a.dev;
+	long pages = a.pages, index = a.index, lead_ms = a.lead_ms;
 	if (optind != argc || !file || !dev || !pin_s)
 		usage("--file, --pages, --index, --dev and --pin are required");
-	if (pages < 1 || pages > 65536)
-		usage("--pages must be an integer from 1 to 65536");
-	if (index < 0 || index >= pages)
-		usage("--index must be an integer below --pages");
+	if (pages_index_error(pages, index))
+		usage(pages_index_error(pages, index));
 	if (strcmp(pin_s, "iopoll") && strcmp(pin_s, "pread"))
 		usage("--pin must be iopoll or pread");
 	if (hold_ms < 1 || hold_ms > 60000 || lead_ms < 0 || lead_ms > 60000 || slack < 0 || slack > 65536)
@@ -110,9 +106,7 @@ int main(int argc, char **argv)
 	int e = p.iopoll ? io_uring_queue_init(4, &p.ring, IORING_SETUP_IOPOLL) : 0;
 	if (e < 0)
 		die_json(3, "io_uring_queue_init(IOPOLL) failed", -e);
-	unsigned char *buf = mmap(NULL, DAXLAB_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (buf == MAP_FAILED)
-		die_json(3, "anonymous mmap failed", errno);
+	unsigned char *buf = anon_page();
 	for (long i = 0; i < DAXLAB_PAGE; i++)
 		buf[i] = b_at(i);
 	if (pwrite(p.devfd, buf, DAXLAB_PAGE, 0) != DAXLAB_PAGE)
@@ -129,13 +123,7 @@ int main(int argc, char **argv)
 	int fillfd = open(fill_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	if (fillfd < 0)
 		die_json(3, "cannot create the filler file", errno);
-	int dax = statx_dax(fill_path, NULL, NULL);
-#ifndef DAXLAB_ALLOW_NON_DAX /* defined only by daxlab's host smoke test */
-	if (dax != 1) {
-		puts("{\"error\":\"file is not DAX\",\"dax\":false}");
-		return 3;
-	}
-#endif
+	int dax = require_dax(fill_path);
 	/* Fill first, so F takes its blocks from the little room left and G finds
 	 * F's freed blocks there. Only on DAX (the guest's pmem): a host smoke
 	 * test must never fill a host disk or change its reserve. */
@@ -152,12 +140,7 @@ int main(int argc, char **argv)
 	if (sem_init(&p.submitted, 0, 0) != 0)
 		die_json(3, "sem_init failed", errno);
 	pthread_t th;
-	e = pthread_create(&th, NULL, reuse_pin_thread, &p);
-	if (e)
-		die_json(3, "pthread_create failed", e);
-	while (sem_wait(&p.submitted) != 0 && errno == EINTR)
-		;
-	sleep_ms(lead_ms);
+	start_and_wait(&th, reuse_pin_thread, &p, &p.submitted, lead_ms);
 
 	int64_t trunc_start = now_ns();
 	int trunc_ret = ftruncate(fd, 0);

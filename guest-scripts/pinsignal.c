@@ -99,33 +99,17 @@ int main(int argc, char **argv)
 
 	unsigned char *map;
 	int fd = prepare_file(file, PS_PAGES, &map);
-	int dax = statx_dax(file, NULL, NULL);
-#ifndef DAXLAB_ALLOW_NON_DAX /* defined only by daxlab's host smoke test */
-	if (dax != 1) {
-		puts("{\"error\":\"file is not DAX\",\"dax\":false}");
-		return 3;
-	}
-#endif
+	int dax = require_dax(file);
 	struct pinner p = { .kind = PIN_PREAD };
 	pin_setup(&p, dev, map + PS_INDEX * DAXLAB_PAGE);
 	struct truncer t = { .fd = fd };
 	if (sem_init(&t.started, 0, 0) != 0)
 		die_json(3, "sem_init failed", errno);
 	pthread_t reader, truncer;
-	int e = pthread_create(&reader, NULL, pin_thread, &p);
-	if (e)
-		die_json(3, "pthread_create failed", e);
-	while (sem_wait(&p.about_to_submit) != 0 && errno == EINTR)
-		;
-	sleep_ms(lead_ms);
-	e = pthread_create(&truncer, NULL, trunc_thread, &t);
-	if (e)
-		die_json(3, "pthread_create failed", e);
-	while (sem_wait(&t.started) != 0 && errno == EINTR)
-		;
-	sleep_ms(signal_ms);
+	start_and_wait(&reader, pin_thread, &p, &p.about_to_submit, lead_ms);
+	start_and_wait(&truncer, trunc_thread, &t, &t.started, signal_ms);
 	int64_t signal_ns = now_ns();
-	e = pthread_kill(truncer, SIGALRM);
+	int e = pthread_kill(truncer, SIGALRM);
 	if (e && e != ESRCH) /* ESRCH: the truncate is already over; handled_ns stays -1 */
 		die_json(3, "pthread_kill failed", e);
 	pthread_join(truncer, NULL);

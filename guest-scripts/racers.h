@@ -34,10 +34,7 @@ struct racer {
 /* The race kind called s; returns -1 when there is none. */
 static inline int race_parse(const char *s)
 {
-	for (int k = 0; k < RACE_COUNT; k++)
-		if (!strcmp(s, RACE_NAMES[k]))
-			return k;
-	return -1;
+	return name_index(RACE_NAMES, RACE_COUNT, s);
 }
 
 /* True when the expected content depends on what the pin I/O left in the page. */

@@ -47,8 +47,8 @@ int main(int argc, char **argv)
 	}
 	if (!file || optind != argc)
 		die_json(2, "usage: regbuf --file PATH --pages N", 0);
-	if (pages < 1 || pages > 65536)
-		die_json(2, "--pages must be an integer from 1 to 65536", 0);
+	if (pages_index_error(pages, 0))
+		die_json(2, pages_index_error(pages, 0), 0);
 
 	unsigned char *map;
 	int fd = prepare_file(file, pages, &map);
@@ -58,10 +58,7 @@ int main(int argc, char **argv)
 	size_t len = (size_t)(pages * DAXLAB_PAGE);
 	int dax_ret = try_register(map, len);
 
-	void *anon = mmap(NULL, DAXLAB_PAGE, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (anon == MAP_FAILED)
-		die_json(3, "anonymous mmap failed", errno);
+	void *anon = anon_page();
 	memset(anon, 0x5a, DAXLAB_PAGE);
 	int anon_ret = try_register(anon, DAXLAB_PAGE);
 

@@ -3,7 +3,7 @@
 import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
 import { fioSection, parseFioJob, parseLatLog } from './fio-output.js';
-import { checkResult, errnoName, errorVerdict, intFields, nsToMs, type ResultLine } from './guest-json.js';
+import { checkResult, errnoName, errorVerdict, nsToMs, requireFields, type ResultLine } from './guest-json.js';
 import { guestScript } from './guest-script.js';
 import { caseFilePath, intParam } from './params.js';
 import { lateStart, leadMs, pinProblem, TOLERANCE_MS, type PinIo } from './pin-checks.js';
@@ -44,8 +44,9 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
   const trunc = t as ResultLine;
   if (typeof trunc.error === 'string') return errorVerdict(`fiotrunc: ${trunc.error}`, out);
   if (trunc.dax === false) return errorVerdict('file is not DAX', out);
-  const { values: v, missing } = intFields(trunc, TRUNC_FIELDS);
-  if (missing.length > 0) return errorVerdict(`fiotrunc result lacks ${missing.join(', ')}`, out);
+  const fields = requireFields('fiotrunc', trunc, TRUNC_FIELDS, out);
+  if ('verdict' in fields) return fields.verdict;
+  const v = fields.values;
   const job = parseFioJob(fioSection(out.stdout, 'JSON', 'race'));
   if (!job) return errorVerdict('fio printed no JSON report', out);
   const ios = parseLatLog(fioSection(out.stdout, 'LAT', 'race'));

@@ -97,3 +97,20 @@ export function checkResult(
   }
   return { line };
 }
+
+/**
+ * The integer fields ints of line, or the 'error' verdict "<program> result lacks ..." naming
+ * the missing ones and then those of booleans that are not true or false.
+ */
+export function requireFields<K extends string>(
+  program: string,
+  line: ResultLine,
+  ints: readonly K[],
+  out: GuestOutput,
+  booleans: readonly string[] = [],
+): { values: Record<K, number> } | { verdict: Verdict } {
+  const { values, missing } = intFields(line, ints);
+  const lacking = [...missing, ...booleans.filter((k) => typeof line[k] !== 'boolean')];
+  if (lacking.length > 0) return { verdict: errorVerdict(`${program} result lacks ${lacking.join(', ')}`, out) };
+  return { values };
+}

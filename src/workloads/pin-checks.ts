@@ -1,6 +1,7 @@
 // Checks shared by the pin workloads: whether the delay device really held the
 // pin, and whether the racing call started early enough to overlap it.
 import { errnoName, nsToMs } from './guest-json.js';
+import { PAGE } from './pin-race-params.js';
 
 /**
  * How much earlier than the pinned I/O's completion the racing call may return
@@ -62,4 +63,21 @@ export function lateStart(call: string, startNs: number, pin: PinIo): string | n
     `race started too late: ${call} started ${nsToMs(pin.endNs - startNs)} ms before ` +
     `the ${pin.io} completed, need more than ${TOLERANCE_MS} ms`
   );
+}
+
+/** The result fields every pin program prints for its pinning I/O. */
+export const PIN_IO_FIELDS = ['read_start_ns', 'read_end_ns', 'read_ret', 'read_errno'] as const;
+
+/** The pinning I/O from a result's PIN_IO_FIELDS (a one-page read unless told otherwise). */
+export function pinIo(
+  v: Record<(typeof PIN_IO_FIELDS)[number], number>,
+  io: PinIo['io'] = 'read',
+  expectedBytes = PAGE,
+): PinIo {
+  return { io, ret: v.read_ret, errno: v.read_errno, expectedBytes, startNs: v.read_start_ns, endNs: v.read_end_ns };
+}
+
+/** An error reason when page index lies outside a pages-page file, else null. */
+export function indexProblem(index: number, pages: number): string | null {
+  return index >= pages ? `index outside the file: page ${index} of a ${pages}-page file` : null;
 }

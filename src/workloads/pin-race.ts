@@ -3,9 +3,11 @@
 // its pages is pinned by an in-flight O_DIRECT I/O, and check that the kernel waited.
 import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
-import { checkResult, errnoName, errorVerdict, intFields, nsToMs } from './guest-json.js';
+import { checkResult, errnoName, errorVerdict, nsToMs, requireFields } from './guest-json.js';
 import { caseFilePath, enumParam, intParam } from './params.js';
-import { lateStart, leadMs, pinCompletionNs, pinProblem, TOLERANCE_MS, type PinIo } from './pin-checks.js';
+import {
+  indexProblem, lateStart, leadMs, pinCompletionNs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS,
+} from './pin-checks.js';
 import { PIN_INFO, PIN_RACE_PARAMS as PARAMS, RACE_INFO, type PinName, type RaceName } from './pin-race-params.js';
 import type { GuestEnv, GuestOutput, Workload } from './types.js';
 import { unsupportedReason, waitRule } from './wait-table.js';
@@ -14,7 +16,7 @@ import { unsupportedReason, waitRule } from './wait-table.js';
 export { leadMs, MIN_PIN_FRACTION, TOLERANCE_MS } from './pin-checks.js';
 
 const FIELDS = [
-  'read_start_ns', 'read_end_ns', 'read_ret', 'read_errno',
+  ...PIN_IO_FIELDS,
   'race_start_ns', 'race_end_ns', 'race_ret', 'race_errno', 'size_after',
 ] as const;
 
@@ -49,9 +51,8 @@ function pinInChangedRange(race: RaceName, index: number, pages: number): boolea
 
 function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
   const { pin, race, index, pages } = caseParams(tc);
-  if (index >= pages) {
-    return errorVerdict(`index outside the file: page ${index} of a ${pages}-page file`, out);
-  }
+  const outside = indexProblem(index, pages);
+  if (outside) return errorVerdict(outside, out);
   if (race === 'collapse' && pages < 2) return errorVerdict('collapse needs a file of at least 2 pages', out);
   const rule = waitRule(tc.fs, race);
   const { call, sizeAfter, dataFailure } = RACE_INFO[race];
@@ -61,17 +62,11 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
 
   const checked = checkResult('pinrace', out);
   if ('verdict' in checked) return checked.verdict;
-  const line = checked.line;
-  const { values: v, missing } = intFields(line, FIELDS);
-  const dataOk = line.data_ok;
-  const lacking: string[] = [...missing, ...(typeof dataOk === 'boolean' ? [] : ['data_ok'])];
-  if (lacking.length > 0 || typeof dataOk !== 'boolean') {
-    return errorVerdict(`pinrace result lacks ${lacking.join(', ')}`, out);
-  }
-  const io: PinIo = {
-    io: PIN_INFO[pin].io, ret: v.read_ret, errno: v.read_errno, expectedBytes: PIN_INFO[pin].bytes,
-    startNs: v.read_start_ns, endNs: v.read_end_ns,
-  };
+  const fields = requireFields('pinrace', checked.line, FIELDS, out, ['data_ok']);
+  if ('verdict' in fields) return fields.verdict;
+  const v = fields.values;
+  const dataOk = checked.line.data_ok === true;
+  const io = pinIo(v, PIN_INFO[pin].io, PIN_INFO[pin].bytes);
   const raceAfterReadMs = nsToMs(v.race_end_ns - v.read_end_ns);
   const raceAfterPinMs = nsToMs(v.race_end_ns - pinCompletionNs(io, env.pinMs));
   const timings = {
@@ -105,14 +100,14 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
     if (dataFailure && !dataOk) fails.push(dataFailure);
   }
   if (fails.length > 0) return { status: 'fail', reason: fails.join('; '), timings, details };
-  const outside = inRange ? '' : '; the pin lay outside the changed range, and the whole file is waited for';
+  const notInRange = inRange ? '' : '; the pin lay outside the changed range, and the whole file is waited for';
   return {
     status: 'pass',
     reason:
       (raceAfterPinMs >= 0
         ? `${call} waited for the pin (returned ${raceAfterPinMs} ms after the ${io.io} completed)`
         : `${call} waited for the pin (returned ${-raceAfterPinMs} ms before the ${io.io} was seen ` +
-          `to complete, within the ${TOLERANCE_MS} ms tolerance)`) + outside,
+          `to complete, within the ${TOLERANCE_MS} ms tolerance)`) + notInRange,
     timings,
     details,
   };

@@ -2,10 +2,9 @@
 // another file take the freed blocks, and check that the read's data did not land in it.
 import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
-import { checkResult, errnoName, errorVerdict, intFields, nsToMs } from './guest-json.js';
+import { checkResult, errnoName, errorVerdict, nsToMs, requireFields } from './guest-json.js';
 import { caseFilePath, enumParam, intParam } from './params.js';
-import { lateStart, leadMs, pinProblem, TOLERANCE_MS, type PinIo } from './pin-checks.js';
-import { PAGE } from './pin-race-params.js';
+import { indexProblem, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS } from './pin-checks.js';
 import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
 
 const PARAMS: Record<string, ParamDef> = {
@@ -22,7 +21,7 @@ const PARAMS: Record<string, ParamDef> = {
 };
 
 const FIELDS = [
-  'read_start_ns', 'read_end_ns', 'read_ret', 'read_errno', 'trunc_start_ns', 'trunc_end_ns',
+  ...PIN_IO_FIELDS, 'trunc_start_ns', 'trunc_end_ns',
   'trunc_ret', 'trunc_errno', 'g_done_ns', 'g_pages', 'g_errno', 'reused_page', 'corrupt_page',
 ] as const;
 
@@ -50,13 +49,14 @@ function command(tc: TestCase, env: GuestEnv): string[] {
 
 function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
   const { pin, index, pages } = caseParams(tc);
-  if (index >= pages) return errorVerdict(`index outside the file: page ${index} of a ${pages}-page file`, out);
+  const outside = indexProblem(index, pages);
+  if (outside) return errorVerdict(outside, out);
   const checked = checkResult('pinreuse', out);
   if ('verdict' in checked) return checked.verdict;
   const line = checked.line;
-  const { values: v, missing } = intFields(line, FIELDS);
-  const lacking = [...missing, ...(['dev_ok', 'corrupt_stale'] as const).filter((k) => typeof line[k] !== 'boolean')];
-  if (lacking.length > 0) return errorVerdict(`pinreuse result lacks ${lacking.join(', ')}`, out);
+  const fields = requireFields('pinreuse', line, FIELDS, out, ['dev_ok', 'corrupt_stale']);
+  if ('verdict' in fields) return fields.verdict;
+  const v = fields.values;
   const truncAfterReadMs = nsToMs(v.trunc_end_ns - v.read_end_ns);
   const timings = {
     pinMs: env.pinMs,
@@ -73,9 +73,7 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
   if (line.dev_ok !== true) {
     return { ...errorVerdict('the delay device did not read back what was written to it (memory_backed=1 not set?)', out, timings), details };
   }
-  const io: PinIo = {
-    io: 'read', ret: v.read_ret, errno: v.read_errno, expectedBytes: PAGE, startNs: v.read_start_ns, endNs: v.read_end_ns,
-  };
+  const io = pinIo(v);
   const invalid = pinProblem(io, env.pinMs) ?? lateStart('ftruncate', v.trunc_start_ns, io);
   if (invalid) return { ...errorVerdict(invalid, out, timings), details };
   if (v.trunc_ret !== 0) {

@@ -2,10 +2,9 @@
 // pinned DAX page must interrupt it cleanly (EINTR, size unchanged) or be restarted.
 import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
-import { checkResult, errnoName, errorVerdict, intFields, nsToMs } from './guest-json.js';
+import { checkResult, errnoName, errorVerdict, nsToMs, requireFields } from './guest-json.js';
 import { caseFilePath, enumParam } from './params.js';
-import { lateStart, leadMs, pinProblem, TOLERANCE_MS, type PinIo } from './pin-checks.js';
-import { PAGE } from './pin-race-params.js';
+import { lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS } from './pin-checks.js';
 import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
 
 /** Pages of the file pinsignal maps (PS_PAGES in pinsignal.c). */
@@ -25,7 +24,7 @@ const PARAMS: Record<string, ParamDef> = {
 };
 
 const FIELDS = [
-  'read_start_ns', 'read_end_ns', 'read_ret', 'read_errno', 'trunc_start_ns', 'trunc_end_ns',
+  ...PIN_IO_FIELDS, 'trunc_start_ns', 'trunc_end_ns',
   'trunc_ret', 'trunc_errno', 'signal_ns', 'handled_ns', 'size_before', 'size_at_return', 'size_after',
 ] as const;
 
@@ -45,8 +44,9 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
   const mode = enumParam(tc, 'mode', PARAMS.mode!);
   const checked = checkResult('pinsignal', out);
   if ('verdict' in checked) return checked.verdict;
-  const { values: v, missing } = intFields(checked.line, FIELDS);
-  if (missing.length > 0) return errorVerdict(`pinsignal result lacks ${missing.join(', ')}`, out);
+  const fields = requireFields('pinsignal', checked.line, FIELDS, out);
+  if ('verdict' in fields) return fields.verdict;
+  const v = fields.values;
   const afterReadMs = nsToMs(v.trunc_end_ns - v.read_end_ns);
   const timings = {
     pinMs: env.pinMs,
@@ -61,10 +61,7 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
     sizeAtReturn: v.size_at_return, sizeAfter: v.size_after, handled: v.handled_ns >= 0,
   };
   const verdict = (status: 'pass' | 'fail', reason: string): Verdict => ({ status, reason, timings, details });
-  const io: PinIo = {
-    io: 'read', ret: v.read_ret, errno: v.read_errno, expectedBytes: PAGE,
-    startNs: v.read_start_ns, endNs: v.read_end_ns,
-  };
+  const io = pinIo(v);
   const invalid = pinProblem(io, env.pinMs) ?? lateStart('ftruncate', v.trunc_start_ns, io);
   if (invalid) return { ...errorVerdict(invalid, out, timings), details };
   const early = v.trunc_end_ns < v.read_end_ns - TOLERANCE_MS * 1e6;

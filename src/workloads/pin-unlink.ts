@@ -2,9 +2,9 @@
 // pages is pinned by an in-flight O_DIRECT read; the kernel log is the main oracle.
 import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
-import { checkResult, errnoName, errorVerdict, intFields, nsToMs } from './guest-json.js';
+import { checkResult, errnoName, errorVerdict, nsToMs, requireFields } from './guest-json.js';
 import { caseFilePath, intParam } from './params.js';
-import { lateStart, leadMs, pinProblem, type PinIo } from './pin-checks.js';
+import { indexProblem, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem } from './pin-checks.js';
 import { PAGE } from './pin-race-params.js';
 import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
 
@@ -20,7 +20,7 @@ const PARAMS: Record<string, ParamDef> = {
 };
 
 const FIELDS = [
-  'read_start_ns', 'read_end_ns', 'read_ret', 'read_errno',
+  ...PIN_IO_FIELDS,
   'unlink_start_ns', 'unlink_end_ns', 'unlink_ret', 'unlink_errno',
   'close_end_ns', 'close_ret', 'close_errno', 'munmap_end_ns', 'munmap_ret', 'munmap_errno',
 ] as const;
@@ -39,13 +39,13 @@ function command(tc: TestCase, env: GuestEnv): string[] {
 function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
   const index = intParam(tc, 'index', PARAMS.index!);
   const pages = intParam(tc, 'pages', PARAMS.pages!);
-  if (index >= pages) {
-    return errorVerdict(`index outside the file: page ${index} of a ${pages}-page file`, out);
-  }
+  const outside = indexProblem(index, pages);
+  if (outside) return errorVerdict(outside, out);
   const checked = checkResult('pinunlink', out);
   if ('verdict' in checked) return checked.verdict;
-  const { values: v, missing } = intFields(checked.line, FIELDS);
-  if (missing.length > 0) return errorVerdict(`pinunlink result lacks ${missing.join(', ')}`, out);
+  const fields = requireFields('pinunlink', checked.line, FIELDS, out);
+  if ('verdict' in fields) return fields.verdict;
+  const v = fields.values;
   const timings = {
     pinMs: env.pinMs,
     readMs: nsToMs(v.read_end_ns - v.read_start_ns),
@@ -54,10 +54,7 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
     unlinkStartBeforeReadEndMs: nsToMs(v.read_end_ns - v.unlink_start_ns),
   };
   const details = { index, pages, readRet: v.read_ret, readErrno: v.read_errno };
-  const io: PinIo = {
-    io: 'read', ret: v.read_ret, errno: v.read_errno, expectedBytes: PAGE,
-    startNs: v.read_start_ns, endNs: v.read_end_ns,
-  };
+  const io = pinIo(v);
   if (v.read_ret !== PAGE) {
     const why = v.read_ret < 0 ? errnoName(v.read_errno) : `${v.read_ret} bytes of ${PAGE}`;
     return { status: 'fail', reason: `the pinned read failed after unlink/close/munmap: ${why}`, timings, details };

@@ -45,7 +45,7 @@ export async function bootCommand(plan: Plan, flags: { kernel?: string; results:
   const signals = installSignalHandlers(abort, (m) => process.stderr.write(`${m}\n`));
   say(`${caps.kvm ? 'KVM' : `TCG (KVM not usable: ${caps.kvmReason})`}; serial log ${join(resultsDir, 'serial.log')}`);
   const guestBin = await compileGuestPrograms(GUEST_SCRIPTS_DIR, join(cacheRoot(), 'guest-bin'));
-  const booted = await bootGuest({ plan, caps, image, binDir: guestBin.binDir, init: join(GUEST_SCRIPTS_DIR, 'init.sh'), serialLog: join(resultsDir, 'serial.log') });
+  const booted = await bootGuest({ plan, caps, image, binDir: guestBin.binDir, init: join(GUEST_SCRIPTS_DIR, 'init.sh'), serialLog: join(resultsDir, 'serial.log'), signal: abort.signal });
   try {
     say(`guest ready in ${(booted.timings.readyMs / 1000).toFixed(1)} s; workload programs in ${booted.binDir}`);
     if (argv.length === 0) return await interactiveShell(booted);

@@ -4,7 +4,7 @@ import { defaultPlan } from '../plan/defaults.js';
 import { fileExistsOnDisk, loadPlanFile, planInvalidError } from '../plan/load.js';
 import { applyOverrides, type PlanOverrides } from '../plan/overrides.js';
 import type { Plan, PlanContext } from '../plan/types.js';
-import { defaultWorkloadParamDefs, workloadParamDefs } from '../workloads/catalogue.js';
+import { defaultWorkloadNames, defaultWorkloadParamDefs, workloadParamDefs } from '../workloads/catalogue.js';
 import { CONFIGS_DIR } from './paths.js';
 
 /** Flags shared by run, build and boot. */
@@ -23,7 +23,7 @@ export interface KernelFlags {
 export async function resolvePlan(planFile: string | undefined, flags: KernelFlags): Promise<Plan> {
   const knownWorkloads = workloadParamDefs();
   const base = planFile
-    ? await loadPlanFile(resolve(planFile), { configsDir: CONFIGS_DIR, knownWorkloads })
+    ? await loadPlanFile(resolve(planFile), { configsDir: CONFIGS_DIR, knownWorkloads, defaultWorkloadNames: defaultWorkloadNames() })
     : defaultPlan({ configsDir: CONFIGS_DIR, knownWorkloads: defaultWorkloadParamDefs() });
   const overrides: PlanOverrides = {
     source: flags.source,

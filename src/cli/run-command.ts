@@ -1,6 +1,8 @@
 // `daxlab run`: the main job. Plan -> cases -> kernel build -> guest programs -> boot -> cases ->
-// reports. Results are journaled as each case ends; SIGINT/SIGTERM stop cleanly (a second forces).
+// reports. Results are journaled as each case ends; SIGINT/SIGTERM stop cleanly (a second forces);
+// a run that fails half-way still writes the results of the cases that finished.
 import { join } from 'node:path';
+import { DaxlabError, EXIT } from '../errors.js';
 import { probeHost } from '../host/probe.js';
 import { cacheRoot } from '../kernel/cache-dir.js';
 import { expandPlan } from '../plan/expand.js';
@@ -10,10 +12,11 @@ import { ConsoleReporter } from '../results/console.js';
 import { ReporterDispatcher } from '../results/dispatch.js';
 import { writeReports } from '../results/files.js';
 import { EventLog } from '../results/jsonl.js';
-import type { RunSummary } from '../results/types.js';
+import type { CaseResult, RunSummary } from '../results/types.js';
 import { bootGuest } from '../run/boot-guest.js';
+import { unrunResult } from '../run/case-result.js';
 import { countStatuses, exitCodeFor } from '../run/exit-code.js';
-import { assertHostReady } from '../run/host-check.js';
+import { assertHostReady, unsupportedBackend } from '../run/host-check.js';
 import { runPlanCases } from '../run/run-plan.js';
 import { installSignalHandlers } from '../run/signals.js';
 import { compileGuestPrograms } from '../workloads/compile.js';
@@ -21,11 +24,19 @@ import { buildPlanKernel } from './build-command.js';
 import { GUEST_SCRIPTS_DIR } from './paths.js';
 import { prepareResultsDir } from './results-dir.js';
 
+/** Flags of `daxlab run`. */
 export interface RunFlags {
   results?: string;
   json?: boolean;
   shard?: string;
   verbose?: boolean;
+  /** Extra guest kernel command-line words (repeatable --append). */
+  append?: string[];
+}
+
+/** Serial log of the n-th boot of a run (1-based): serial.log, then serial.2.log, ... */
+export function serialLogName(n: number): string {
+  return n <= 1 ? 'serial.log' : `serial.${n}.log`;
 }
 
 /** Run the plan end to end; returns the process exit code. */
@@ -40,68 +51,116 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
   const out = flags.json ? process.stderr : process.stdout;
   const reporter = new ReporterDispatcher([new ConsoleReporter(out, { color: !flags.json && Boolean(process.stdout.isTTY), verbose: Boolean(flags.verbose) })]);
   const abort = new AbortController();
-  const signals = installSignalHandlers(abort, (m) => process.stderr.write(`${m}\n`));
   const stages: Record<string, number> = {};
-  const stage = async (name: string, message: string) => {
-    events.write({ type: 'stage', stage: name, message, at: new Date().toISOString() });
-    await reporter.onStage(name, message);
-  };
-  let results: Awaited<ReturnType<typeof runPlanCases>>['results'] = [];
+  const results: CaseResult[] = [];
   let accel: 'kvm' | 'tcg' = 'tcg';
-  try {
-    events.write({ type: 'begin', plan: plan.name, kernel: plan.kernel.label, cases: cases.length, startedAt: startedAt.toISOString() });
-    await reporter.onBegin({ plan: plan.name, kernel: plan.kernel.label, cases: cases.length });
-    const caps = await probeHost({ qemu: plan.vm.qemu, virtiofsd: plan.vm.virtiofsd });
-    assertHostReady(plan, caps);
-    await stage('host', caps.kvm ? 'KVM is usable: hardware virtualisation' : `KVM not usable (${caps.kvmReason}): using TCG, software emulation`);
-    let t0 = Date.now();
-    const built = await buildPlanKernel(plan, join(resultsDir, 'build'), (s) => void stage('build', s), abort.signal);
-    stages.buildMs = Date.now() - t0;
-    await stage('build', `${built.cached ? 'cache hit' : 'built'} in ${built.seconds.toFixed(1)} s: ${built.artifact.image}`);
-    t0 = Date.now();
-    const guestBin = await compileGuestPrograms(GUEST_SCRIPTS_DIR, join(cacheRoot(), 'guest-bin'));
-    stages.compileMs = Date.now() - t0;
-    const run = await runPlanCases({
-      plan,
-      cases,
-      kernelLabel: plan.kernel.label,
-      image: built.artifact.image,
-      guestScripts: GUEST_SCRIPTS_DIR,
-      reporter,
-      events,
-      signal: abort.signal,
-      stages,
-      boot: (image) =>
-        bootGuest({ plan, caps, image, binDir: guestBin.binDir, init: join(GUEST_SCRIPTS_DIR, 'init.sh'), serialLog: join(resultsDir, 'serial.log') }),
-    });
-    results = run.results;
-    accel = run.accel;
-  } catch (err) {
-    // An interrupt that cancelled a build or boot is reported as an interrupt, with the results so far.
-    if (!abort.signal.aborted) throw err;
-  } finally {
-    signals.dispose();
-  }
-  const counts = countStatuses(results);
-  const interrupted = abort.signal.aborted ? signals.exitCode() : null;
-  const exitCode = interrupted ?? exitCodeFor(counts);
-  const summary: RunSummary = {
+  const summaryOf = (exitCode: number): RunSummary => ({
     plan: plan.name,
     kernel: plan.kernel.label,
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
-    counts,
+    counts: countStatuses(results),
     stages,
     accel,
     exitCode,
+  });
+  // The journal's end event and the reports, from the results so far (synchronous: usable at exit).
+  const finish = (exitCode: number) => {
+    const summary = summaryOf(exitCode);
+    events.write({ type: 'end', summary });
+    events.close();
+    return { summary, files: writeReports(resultsDir, summary, results) };
   };
-  events.write({ type: 'end', summary });
-  events.close();
-  const files = writeReports(resultsDir, summary, results);
+  const signals = installSignalHandlers(abort, (m) => process.stderr.write(`${m}\n`), (code) => finish(code));
+  const stage = async (name: string, message: string) => {
+    events.write({ type: 'stage', stage: name, message, at: new Date().toISOString() });
+    await reporter.onStage(name, message);
+  };
+  let failure: unknown = null;
+  try {
+    events.write({ type: 'begin', plan: plan.name, kernel: plan.kernel.label, cases: cases.length, startedAt: startedAt.toISOString() });
+    await reporter.onBegin({ plan: plan.name, kernel: plan.kernel.label, cases: cases.length });
+    const caps = await probeHost({ qemu: plan.vm.qemu, virtiofsd: plan.vm.virtiofsd });
+    const unsupported = unsupportedBackend(plan, caps);
+    if (unsupported) {
+      // Nothing to build or boot: this host cannot provide the backend (a KCIDB MISS per case).
+      await stage('host', `skipping every case: ${unsupported}`);
+      for (const tc of cases) {
+        const r = unrunResult(tc, { kernel: plan.kernel.label, backend: plan.backend }, 'skip', unsupported);
+        events.write({ type: 'case', result: r });
+        results.push(r);
+        await reporter.onCaseEnd(r);
+      }
+    } else {
+      assertHostReady(plan, caps);
+      await stage('host', caps.kvm ? 'KVM is usable: hardware virtualisation' : `KVM not usable (${caps.kvmReason}): using TCG, software emulation`);
+      let t0 = Date.now();
+      const built = await buildPlanKernel(plan, join(resultsDir, 'build'), (s) => void stage('build', s).catch(() => undefined), abort.signal);
+      stages.buildMs = Date.now() - t0;
+      await stage('build', `${built.cached ? 'cache hit' : 'built'} in ${built.seconds.toFixed(1)} s: ${built.artifact.image}`);
+      t0 = Date.now();
+      const guestBin = await compileGuestPrograms(GUEST_SCRIPTS_DIR, join(cacheRoot(), 'guest-bin'));
+      stages.compileMs = Date.now() - t0;
+      let boots = 0;
+      const run = await runPlanCases({
+        plan,
+        cases,
+        kernelLabel: plan.kernel.label,
+        image: built.artifact.image,
+        guestScripts: GUEST_SCRIPTS_DIR,
+        reporter,
+        events,
+        signal: abort.signal,
+        stages,
+        results,
+        boot: (image, signal) =>
+          bootGuest({
+            plan,
+            caps,
+            image,
+            binDir: guestBin.binDir,
+            init: join(GUEST_SCRIPTS_DIR, 'init.sh'),
+            serialLog: join(resultsDir, serialLogName(++boots)),
+            extraCmdline: flags.append,
+            signal,
+          }),
+      });
+      accel = run.accel;
+    }
+  } catch (err) {
+    // An interrupt that cancelled a build or boot is reported as an interrupt, with the results so far.
+    if (!abort.signal.aborted) failure = err;
+  }
+  const interrupted = abort.signal.aborted ? signals.exitCode() : null;
+  if (failure !== null) {
+    signals.dispose();
+    // Keep what finished (best effort: the results directory may be the thing that failed).
+    if (results.length > 0) {
+      const code = failure instanceof DaxlabError ? failure.exitCode : EXIT.infra;
+      let where = events.path;
+      try {
+        where = finish(code).files.json;
+      } catch {
+        // the original failure is what matters; the journal holds every case that finished
+      }
+      process.stderr.write(`daxlab: the run stopped early; ${results.length} finished case(s) are in ${where}\n`);
+    }
+    throw failure;
+  }
+  const exitCode = interrupted ?? exitCodeFor(countStatuses(results));
+  let written: ReturnType<typeof finish>;
+  try {
+    written = finish(exitCode);
+  } catch (err) {
+    signals.dispose();
+    process.stderr.write(`daxlab: ${results.length} finished case(s) are journaled in ${events.path}; rebuild the reports elsewhere: daxlab report ${events.path} --out <dir>\n`);
+    throw err;
+  }
+  const { summary, files } = written;
+  signals.dispose();
   await reporter.onEnd(summary, results);
   if (interrupted !== null) process.stderr.write(`daxlab: interrupted; ${results.length} finished case(s) kept in ${resultsDir}\n`);
   out.write(`results: ${files.json}\njunit:   ${files.junit}\nevents:  ${events.path}\n`);
   if (flags.json) process.stdout.write(JSON.stringify({ ...summary, resultsDir, files }) + '\n');
   return exitCode;
 }
-

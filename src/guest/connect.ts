@@ -13,6 +13,8 @@ export interface ConnectOptions {
   deadlineMs: number;
   /** Called before each attempt with its number (1-based) and the previous error. */
   onAttempt?: (attempt: number, lastError: string | undefined) => void;
+  /** Checked before each attempt: a reason to stop retrying at once (the VM died, Ctrl-C), or null. */
+  giveUp?: () => string | null;
 }
 
 // Authentication failures are not transient: stop after this many.
@@ -31,6 +33,8 @@ export async function connectClient(opts: ConnectOptions): Promise<ssh2.Client> 
         `last error: ${last ?? 'none'}`,
       ]);
     }
+    const stop = opts.giveUp?.();
+    if (stop) throw new DaxlabError('GUEST_FAILED', `ssh to 127.0.0.1:${opts.port} abandoned: ${stop}`, [`last error: ${last ?? 'none'}`]);
     opts.onAttempt?.(++attempt, last);
     const r = await attemptOnce(opts, remaining);
     if ('client' in r) return r.client;

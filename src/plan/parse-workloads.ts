@@ -6,9 +6,17 @@ import { describeNode, fieldOf, isAbsent, readList, readMap, readString, report,
 
 const ENTRY_KEYS = ['name', 'params'] as const;
 
-/** Reads the workloads list; every known workload with defaults when absent. */
-export function readWorkloads(r: Reader, node: YNode, known: KnownWorkloads): WorkloadSpec[] | undefined {
-  if (isAbsent(node)) return defaultWorkloads(known);
+/** Reads the workloads list; when absent, the default workloads (all known ones unless named) with default params. */
+export function readWorkloads(
+  r: Reader,
+  node: YNode,
+  known: KnownWorkloads,
+  defaultNames?: readonly string[],
+): WorkloadSpec[] | undefined {
+  if (isAbsent(node)) {
+    const names = defaultNames ?? Object.keys(known);
+    return defaultWorkloads(Object.fromEntries(names.filter((n) => known[n]).map((n) => [n, known[n]!])));
+  }
   const items = readList(r, node, 'workloads');
   if (!items) return undefined;
   if (items.length === 0) {

@@ -34,7 +34,7 @@ function readPlan(r: Reader, root: Node | null, file: string, ctx: PlanContext):
   const backend = backendNode ? readChoice(r, backendNode, 'backend', BACKENDS) : 'pmem';
   const kernel = readKernel(r, fields.get('kernel'), ctx, backend ?? 'pmem', name ?? nameFromFile(file));
   const filesystems = readFilesystems(r, fields.get('filesystems'));
-  const workloads = readWorkloads(r, fields.get('workloads'), ctx.knownWorkloads);
+  const workloads = readWorkloads(r, fields.get('workloads'), ctx.knownWorkloads, ctx.defaultWorkloadNames);
   const repeatsNode = fields.get('repeats');
   const repeats = repeatsNode ? readInt(r, repeatsNode, 'repeats', 1) : 1;
   const timeouts = readTimeouts(r, fields.get('timeouts'));

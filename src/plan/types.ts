@@ -105,4 +105,6 @@ export interface PlanContext {
   configsDir: string;
   fileExists(path: string): boolean;
   knownWorkloads: KnownWorkloads;
+  /** Workloads a plan without a `workloads:` key runs (opt-in ones such as fault injection excluded); default: all known. */
+  defaultWorkloadNames?: readonly string[];
 }

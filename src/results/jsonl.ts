@@ -35,10 +35,20 @@ export class EventLog {
   write(event: RunEvent): void {
     if (this.fd === undefined) throw new DaxlabError('RESULTS_IO', `cannot write ${this.path}: EBADF (log is closed)`);
     const buf = Buffer.from(`${JSON.stringify(event)}\n`, 'utf8');
+    let size: number | undefined;
     try {
+      size = fs.fstatSync(this.fd).size;
       writeAll(this.fd, buf);
       fs.fsyncSync(this.fd);
     } catch (err) {
+      // Cut a torn line off again (a full disk may take half a line): the journal stays replayable.
+      if (size !== undefined) {
+        try {
+          fs.ftruncateSync(this.fd, size);
+        } catch {
+          // read-only by now: replay drops a torn last line anyway
+        }
+      }
       throw resultsIoError('write', this.path, err);
     }
   }

@@ -11,8 +11,10 @@ import { connectGuest } from '../guest/session.js';
 import type { GuestSession } from '../guest/types.js';
 import { launchVm } from '../vm/launch.js';
 import type { VmHandle } from '../vm/types.js';
-import type { BootedGuest } from './booted-guest.js';
+import type { BootedGuest, VmEnd } from './booted-guest.js';
+import { removeAtExit } from './exit-cleanup.js';
 import { extractPanic } from './panic.js';
+import { collectStacks } from './stacks.js';
 import { Teardown } from './teardown.js';
 
 export interface BootOptions {
@@ -25,6 +27,8 @@ export interface BootOptions {
   binDir: string;
   serialLog: string;
   extraCmdline?: string[];
+  /** Aborting tears the VM down at once (boot or case in progress): Ctrl-C must not wait for either. */
+  signal?: AbortSignal;
 }
 
 async function sparseFile(path: string, mib: number): Promise<void> {
@@ -39,15 +43,28 @@ export async function bootGuest(o: BootOptions): Promise<BootedGuest> {
   // The run dir holds private keys: 0700, outside the results, removed at shutdown. It must be
   // visible to the guest through the read-only root share, so it lives under /tmp on the host.
   const runDir = await mkdtemp(join(tmpdir(), 'daxlab-run-'));
-  teardown.add('remove run dir', () => rm(runDir, { recursive: true, force: true }));
+  // Also removed synchronously at exit, should daxlab be forced out before its teardown ran.
+  removeAtExit(runDir);
+  const removeRunDir = () => rm(runDir, { recursive: true, force: true });
+  teardown.add('remove run dir', removeRunDir);
+  const onAbort = () => void teardown.run();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  teardown.add('stop listening for aborts', () => o.signal?.removeEventListener('abort', onAbort));
+  const checkAbort = () => {
+    if (o.signal?.aborted) throw new DaxlabError('INTERRUPTED', 'boot interrupted');
+  };
+  // Teardown, then the run dir once more: a step interrupted half-way may have recreated it.
+  const shutdown = () => teardown.run().then(removeRunDir);
   let vm: VmHandle | undefined;
   let session: GuestSession | undefined;
   try {
+    checkAbort();
     const ssh = await prepareSshDir(runDir);
     const binDir = join(runDir, 'bin');
     await cp(o.binDir, binDir, { recursive: true });
     const pmemFile = join(runDir, 'pmem.img');
     await sparseFile(pmemFile, o.plan.vm.pmemMiB);
+    checkAbort();
     vm = await launchVm(
       {
         kernelImage: o.image,
@@ -63,9 +80,13 @@ export async function bootGuest(o: BootOptions): Promise<BootedGuest> {
         runDir,
       },
       o.caps,
+      { signal: o.signal },
     );
     const handle = vm;
     teardown.add('stop QEMU', () => handle.kill());
+    let end: VmEnd | null = null;
+    handle.exited.then((e) => (end = e), () => (end = { code: null, signal: null }));
+    checkAbort();
     const bootMs = o.plan.timeouts.bootSec * 1000;
     const initSeen = handle.waitForSerial(/Run \S+ as init process/, bootMs).then(() => performance.now() - handle.startedAt);
     initSeen.catch(() => undefined);
@@ -75,15 +96,18 @@ export async function bootGuest(o: BootOptions): Promise<BootedGuest> {
       privateKey: ssh.clientKey,
       hostPublicKey: ssh.hostPublicKey,
       deadlineMs: Date.now() + bootMs,
+      giveUp: () => (o.signal?.aborted ? 'interrupted' : end ? 'QEMU exited' : null),
     });
     const s = session;
     teardown.add('close ssh', () => s.close());
+    let disconnected = false;
+    s.onClose(() => (disconnected = true));
     const readyMs = performance.now() - handle.startedAt;
     const kernelInitMs = await initSeen.catch(() => readyMs);
-    let exited = false;
-    handle.exited.then(() => (exited = true), () => (exited = true));
+    checkAbort();
     return {
       binDir,
+      serialLog: o.serialLog,
       guest: {
         exec: async (argv, opts) => {
           const r = await s.exec(argv, opts);
@@ -93,24 +117,27 @@ export async function bootGuest(o: BootOptions): Promise<BootedGuest> {
           return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut };
         },
       },
-      exited: () => exited,
+      interactive: (io) => s.interactive(io),
+      exited: () => end !== null,
+      exitStatus: () => end,
+      disconnected: () => disconnected,
       panicText: () => extractPanic(handle.serialTail(400)),
       serialTail: (n) => handle.serialTail(n),
-      dumpStacks: async () => {
-        const before = handle.serialTail(100000).length;
-        for (const key of ['t', 'w']) {
-          await handle.qmp('human-monitor-command', { 'command-line': `sendkey alt-sysrq-${key}` }).catch(() => undefined);
-        }
-        await new Promise((r) => setTimeout(r, 3000));
-        return handle.serialTail(100000).slice(before).slice(-400);
-      },
+      dumpStacks: () =>
+        collectStacks({
+          serialLog: o.serialLog,
+          sendKey: (key) => handle.qmp('human-monitor-command', { 'command-line': `sendkey alt-sysrq-${key}` }),
+          viaShell: disconnected
+            ? undefined
+            : (keys) => s.execChannel(['sh', '-c', 'for k; do echo "$k" > /proc/sysrq-trigger; done', 'sh', ...keys], { timeoutMs: 10_000 }),
+        }),
       // Nothing in the guest outlives the VM (the pmem file is per boot), so stopping QEMU is enough.
-      shutdown: () => teardown.run(),
+      shutdown,
       timings: { kernelInitMs, readyMs },
       accel: handle.accel,
     };
   } catch (err) {
-    await teardown.run();
+    await shutdown();
     throw err;
   }
 }

@@ -17,6 +17,14 @@ export function missingForPlan(plan: Plan, caps: HostCaps): Array<{ tool: string
   return missing;
 }
 
+/** Pure: why this host's QEMU cannot provide the plan's backend at all (every case is a skip), or null. */
+export function unsupportedBackend(plan: Plan, caps: HostCaps): string | null {
+  if (plan.backend === 'virtiofs' && caps.qemu && !caps.qemu.virtiofsDaxWindow) {
+    return `QEMU ${caps.qemu.version} has no virtio-fs DAX window (vhost-user-fs-pci has no cache-size property)`;
+  }
+  return null;
+}
+
 /** Throw HOST_MISSING naming every missing tool and the command that installs them. */
 export function assertHostReady(plan: Plan, caps: HostCaps): void {
   const missing = missingForPlan(plan, caps);

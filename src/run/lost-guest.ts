@@ -1,35 +1,73 @@
 // Classify a case whose guest stopped answering: a kernel panic is the kernel's fault (fail, with
-// the panic text); a VM killed or a cut connection is the harness's (error); a hang gets stacks.
+// the panic text); a VM killed, a cut connection or a timeout is the harness's (error); a guest that
+// is still running but stuck gets its task stacks attached.
+import { basename } from 'node:path';
 import type { TestCase } from '../plan/types.js';
 import type { CaseResult } from '../results/types.js';
-import type { BootedGuest } from './booted-guest.js';
+import type { BootedGuest, VmEnd } from './booted-guest.js';
 import { toCaseResult, type CaseContext } from './case-result.js';
+import { CaseTimeoutError } from './case-runner.js';
 
-/** Pure: the verdict for a lost guest given what the serial log and the process say. */
-export function classifyLostGuest(
-  panic: string | null,
-  exited: boolean,
-  stacks: string[],
-  message: string,
-): { status: 'fail' | 'error'; reason: string; detail: string[] } {
-  if (panic) {
-    const first = panic.split('\n').find((l) => /panic|Oops|BUG/.test(l)) ?? panic.split('\n')[0] ?? '';
-    return { status: 'fail', reason: `guest kernel crashed: ${first.trim()}`, detail: panic.split('\n') };
+/** What is known about a lost guest when the case is judged. */
+export interface LostGuestFacts {
+  panic: string | null;
+  /** How QEMU ended, or null when it still runs. */
+  exit: VmEnd | null;
+  /** The case ran into its timeout (timeouts.case). */
+  timeoutSec: number | null;
+  /** The ssh connection ended while the VM kept running. */
+  disconnected: boolean;
+  stacks: string[];
+  message: string;
+}
+
+function describeExit(e: VmEnd): string {
+  if (e.signal) return `killed by ${e.signal}`;
+  return e.code === null ? 'ended' : `exit code ${e.code}`;
+}
+
+/** Pure: the verdict for a lost guest. */
+export function classifyLostGuest(f: LostGuestFacts): { status: 'fail' | 'error'; reason: string; detail: string[] } {
+  if (f.panic) {
+    const first = f.panic.split('\n').find((l) => /panic|Oops|BUG/.test(l)) ?? f.panic.split('\n')[0] ?? '';
+    return { status: 'fail', reason: `guest kernel crashed: ${first.trim()}`, detail: f.panic.split('\n') };
   }
-  if (exited) return { status: 'error', reason: `QEMU exited during the case (${message})`, detail: [] };
-  if (stacks.length > 0) {
-    return { status: 'error', reason: `guest stopped answering (${message}); task stacks collected`, detail: stacks };
+  if (f.exit) {
+    return { status: 'error', reason: `QEMU died during the case (${describeExit(f.exit)}), not a kernel crash: ${f.message}`, detail: [] };
   }
-  return { status: 'error', reason: `guest connection lost (${message})`, detail: [] };
+  const stacks = f.stacks.length > 0 ? '; task stacks (sysrq w, t) attached' : '; no task stacks could be collected';
+  if (f.timeoutSec !== null) {
+    return { status: 'error', reason: `case timed out after ${f.timeoutSec} s (plan timeouts.case)${stacks}`, detail: f.stacks };
+  }
+  if (f.disconnected) {
+    return { status: 'error', reason: `lost the ssh connection to the guest (${f.message})${stacks}`, detail: f.stacks };
+  }
+  return { status: 'error', reason: f.message, detail: f.stacks };
 }
 
 /** Build the result for a case whose guest was lost, collecting stacks when the VM is still up. */
-export async function lostGuestResult(tc: TestCase, ctx: CaseContext, booted: BootedGuest, err: unknown): Promise<CaseResult> {
+export async function lostGuestResult(
+  tc: TestCase,
+  ctx: CaseContext,
+  booted: BootedGuest,
+  err: unknown,
+  startedAt = new Date(),
+): Promise<CaseResult> {
   const message = (err as Error)?.message ?? String(err);
-  await new Promise((r) => setTimeout(r, 500)); // let the serial log catch up with a dying kernel
+  await new Promise((r) => setTimeout(r, 500)); // let the serial log and the process state catch up
+  const timeoutSec = err instanceof CaseTimeoutError ? err.timeoutSec : null;
   const panic = booted.panicText();
-  const stacks = !panic && !booted.exited() ? await booted.dumpStacks().catch(() => []) : [];
-  const c = classifyLostGuest(panic, booted.exited(), stacks, message);
-  const r = toCaseResult(tc, ctx, { status: c.status, reason: c.reason, timings: {} }, [], new Date(), 0);
-  return c.detail.length > 0 ? { ...r, klogMatches: c.detail.slice(0, 80) } : r;
+  const stuck = !panic && !booted.exited() && (timeoutSec !== null || booted.disconnected());
+  const stacks = stuck ? await booted.dumpStacks().catch(() => []) : [];
+  const c = classifyLostGuest({
+    panic: panic ?? booted.panicText(),
+    exit: booted.exitStatus(),
+    timeoutSec,
+    disconnected: booted.disconnected(),
+    stacks,
+    message,
+  });
+  const verdict = { status: c.status, reason: c.reason, timings: {}, details: { serialLog: basename(booted.serialLog) } };
+  const r = toCaseResult(tc, ctx, verdict, [], startedAt, Date.now() - startedAt.getTime());
+  return c.detail.length > 0 ? { ...r, klogMatches: c.detail.slice(0, 200) } : r;
 }

@@ -3,6 +3,7 @@
 import { DaxlabError } from '../errors.js';
 import type { FsName, Plan, TestCase } from '../plan/types.js';
 import type { EventLog } from '../results/jsonl.js';
+import { applyKnownIssues } from '../results/known.js';
 import type { CaseResult, Reporter } from '../results/types.js';
 import { getWorkload } from '../workloads/catalogue.js';
 import type { GuestEnv } from '../workloads/types.js';
@@ -12,6 +13,7 @@ import { runCase } from './case-runner.js';
 import { lostGuestResult } from './lost-guest.js';
 import { setupDelayDevice, setupFilesystem } from './guest-setup.js';
 
+/** What the scheduler needs: the plan and its cases, the kernel image, how to boot, where results go. */
 export interface RunPlanDeps {
   plan: Plan;
   cases: TestCase[];
@@ -20,19 +22,33 @@ export interface RunPlanDeps {
   guestScripts: string;
   reporter: Reporter;
   events: EventLog;
-  /** Boot a fresh VM on the image (one per call). */
-  boot: (image: string) => Promise<BootedGuest>;
+  /** Boot a fresh VM on the image (one per call); aborting `signal` tears it down at once. */
+  boot: (image: string, signal: AbortSignal) => Promise<BootedGuest>;
   signal: AbortSignal;
   stages: Record<string, number>;
+  /** Finished results are appended here as they end (the caller keeps them if the run throws). */
+  results?: CaseResult[];
 }
 
 // On the guest's /run tmpfs: the shared host root is read-only.
 const MOUNT_POINT = '/run/daxlab/dax';
 
-function record(d: RunPlanDeps, results: CaseResult[], r: CaseResult): Promise<void> | void {
+/** After this many VMs lost in a row (no case finishing in between), the remaining cases are not tried. */
+export const MAX_LOST_IN_A_ROW = 3;
+
+// Every result passes through here: known issues relabel it (xfail/xpass) before the journal sees it.
+function record(d: RunPlanDeps, results: CaseResult[], raw: CaseResult): Promise<void> | void {
+  const r = applyKnownIssues(raw, d.plan.known);
   d.events.write({ type: 'case', result: r });
   results.push(r);
   return d.reporter.onCaseEnd?.(r);
+}
+
+async function recordAll(d: RunPlanDeps, results: CaseResult[], ctx: CaseContext, rest: TestCase[], status: 'error' | 'fail', reason: string, detail: string[] = []) {
+  for (const tc of rest) {
+    const r = unrunResult(tc, ctx, status, reason);
+    await record(d, results, detail.length > 0 ? { ...r, klogMatches: detail } : r);
+  }
 }
 
 // A boot that fails ends the run: every remaining case records why (a panic is the kernel's fault).
@@ -44,69 +60,103 @@ async function recordBootFailure(d: RunPlanDeps, results: CaseResult[], ctx: Cas
   const reason = panic ? `kernel crashed during boot: ${panic.trim()}` : `boot failed: ${(err as Error).message}`;
   await d.reporter.onStage?.('boot', reason);
   for (const line of detail.slice(-15)) await d.reporter.onStage?.('boot', `  ${line}`);
-  for (const tc of rest) await record(d, results, unrunResult(tc, ctx, status, reason));
+  await recordAll(d, results, ctx, rest, status, reason, detail.slice(-30));
+}
+
+// Errors that must end the run rather than one case: the results directory itself failed.
+function isFatal(err: unknown): boolean {
+  return err instanceof DaxlabError && err.code === 'RESULTS_IO';
+}
+
+interface Vm {
+  booted: BootedGuest;
+  env: GuestEnv;
+  mountedFs: FsName | null;
+}
+
+async function bootVm(d: RunPlanDeps): Promise<BootedGuest> {
+  const t0 = Date.now();
+  await d.reporter.onStage?.('boot', `booting ${d.kernelLabel} (${d.plan.backend})`);
+  const booted = await d.boot(d.image, d.signal);
+  d.stages.bootMs = (d.stages.bootMs ?? 0) + (Date.now() - t0);
+  d.stages.kernelInitMs = booted.timings.kernelInitMs;
+  d.stages.readyMs = booted.timings.readyMs;
+  await d.reporter.onStage?.('boot', `guest ready in ${(booted.timings.readyMs / 1000).toFixed(1)} s (${booted.accel.toUpperCase()})`);
+  return booted;
+}
+
+// Mount tc's filesystem when another one (or none) is mounted; a setup script failure is remembered
+// per filesystem (its cases are errors), a lost guest is thrown.
+async function ensureFs(d: RunPlanDeps, vm: Vm, fs: FsName, fsErrors: Map<FsName, string>): Promise<void> {
+  if (vm.mountedFs === fs || fsErrors.has(fs)) return;
+  const t0 = Date.now();
+  await d.reporter.onStage?.('setup', `${fs}: fsdax namespace, mkfs, mount -o dax=always`);
+  try {
+    await setupFilesystem(vm.booted.guest, d.guestScripts, fs, MOUNT_POINT, vm.booted.binDir);
+    vm.mountedFs = fs;
+  } catch (err) {
+    if (!(err instanceof DaxlabError) || err.code !== 'GUEST_FAILED' || vm.booted.exited() || vm.booted.disconnected()) throw err;
+    fsErrors.set(fs, err.message);
+  }
+  d.stages[`setup.${fs}Ms`] = Date.now() - t0;
 }
 
 /** Run every case of the plan on one kernel image; returns the results in the order they ended. */
 export async function runPlanCases(d: RunPlanDeps): Promise<{ results: CaseResult[]; accel: 'kvm' | 'tcg' }> {
   const ctx: CaseContext = { kernel: d.kernelLabel, backend: d.plan.backend };
-  const results: CaseResult[] = [];
-  let booted: BootedGuest | null = null;
+  const results: CaseResult[] = d.results ?? [];
+  let vm: Vm | null = null;
   let accel: 'kvm' | 'tcg' = 'tcg';
-  let env: GuestEnv | null = null;
-  let mountedFs: FsName | null = null;
+  let lostInARow = 0;
   const fsErrors = new Map<FsName, string>();
   try {
-    for (const tc of d.cases) {
+    for (const [i, tc] of d.cases.entries()) {
       if (d.signal.aborted) break;
-      if (!booted) {
-        const t0 = Date.now();
-        await d.reporter.onStage?.('boot', `booting ${d.kernelLabel} (${d.plan.backend})`);
+      if (!vm) {
+        let booted: BootedGuest;
         try {
-          booted = await d.boot(d.image);
+          booted = await bootVm(d);
         } catch (err) {
-          await recordBootFailure(d, results, ctx, d.cases.slice(d.cases.indexOf(tc)), err);
+          if (d.signal.aborted) break;
+          if (isFatal(err)) throw err;
+          await recordBootFailure(d, results, ctx, d.cases.slice(i), err);
           break;
         }
         accel = booted.accel;
-        d.stages.bootMs = (d.stages.bootMs ?? 0) + (Date.now() - t0);
-        d.stages.kernelInitMs = booted.timings.kernelInitMs;
-        d.stages.readyMs = booted.timings.readyMs;
-        await d.reporter.onStage?.('boot', `guest ready in ${(booted.timings.readyMs / 1000).toFixed(1)} s (${accel.toUpperCase()})`);
-        const device = await setupDelayDevice(booted.guest, d.guestScripts, d.plan.vm.pinMs);
-        env = { binDir: booted.binDir, mountPoint: MOUNT_POINT, delayDevice: device, pinMs: d.plan.vm.pinMs };
-        mountedFs = null;
+        vm = { booted, env: { binDir: booted.binDir, mountPoint: MOUNT_POINT, delayDevice: '', pinMs: d.plan.vm.pinMs }, mountedFs: null };
       }
-      if (mountedFs !== tc.fs && !fsErrors.has(tc.fs)) {
-        const t0 = Date.now();
-        await d.reporter.onStage?.('setup', `${tc.fs}: fsdax namespace, mkfs, mount -o dax=always`);
-        try {
-          await setupFilesystem(booted.guest, d.guestScripts, tc.fs, MOUNT_POINT, booted.binDir);
-          mountedFs = tc.fs;
-        } catch (err) {
-          if (!(err instanceof DaxlabError) || err.code !== 'GUEST_FAILED' || booted.exited()) throw err;
-          fsErrors.set(tc.fs, err.message);
-        }
-        d.stages[`setup.${tc.fs}Ms`] = Date.now() - t0;
-      }
-      const fsError = fsErrors.get(tc.fs);
-      if (fsError !== undefined) {
-        await record(d, results, unrunResult(tc, ctx, 'error', `filesystem setup failed: ${fsError}`));
-        continue;
-      }
+      const started = new Date();
       try {
-        const r = await runCase(booted.guest, tc, getWorkload(tc.workload), env!, { guestScripts: d.guestScripts, ctx });
+        if (!vm.env.delayDevice) vm.env.delayDevice = await setupDelayDevice(vm.booted.guest, d.guestScripts, d.plan.vm.pinMs);
+        await ensureFs(d, vm, tc.fs, fsErrors);
+        const fsError = fsErrors.get(tc.fs);
+        const r = fsError !== undefined
+          ? unrunResult(tc, ctx, 'error', `filesystem setup failed: ${fsError}`)
+          : await runCase(vm.booted.guest, tc, getWorkload(tc.workload), vm.env, { guestScripts: d.guestScripts, ctx });
         await record(d, results, r);
+        lostInARow = 0;
       } catch (err) {
-        // The guest channel failed mid-case: classify (panic = fail, anything else = error) and reboot.
-        const r = await lostGuestResult(tc, ctx, booted, err);
+        if (isFatal(err)) throw err;
+        if (d.signal.aborted) {
+          const sig = (d.signal.reason as Error)?.message ?? 'a signal';
+          await record(d, results, unrunResult(tc, ctx, 'error', `interrupted by ${sig} before the case finished`));
+          break;
+        }
+        // The guest failed mid-case: classify (panic = fail, anything else = error) and reboot.
+        const r = await lostGuestResult(tc, ctx, vm.booted, err, started);
         await record(d, results, r);
-        await booted.shutdown();
-        booted = null;
+        await vm.booted.shutdown();
+        vm = null;
+        if (++lostInARow >= MAX_LOST_IN_A_ROW && i + 1 < d.cases.length) {
+          const reason = `not run: ${lostInARow} VMs were lost in a row (last: ${r.reason})`;
+          await recordAll(d, results, ctx, d.cases.slice(i + 1), 'error', reason);
+          break;
+        }
+        await d.reporter.onStage?.('boot', 'restarting the VM for the remaining cases');
       }
     }
   } finally {
-    if (booted) await booted.shutdown();
+    if (vm) await vm.booted.shutdown();
   }
   return { results, accel };
 }

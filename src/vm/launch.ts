@@ -15,6 +15,8 @@ export interface LaunchOptions {
   portTries?: number;
   /** How long QEMU and helpers may take to come up, before the guest boots (default 30 s). */
   startTimeoutMs?: number;
+  /** Aborting stops QEMU and its helpers while they start (Ctrl-C during boot). */
+  signal?: AbortSignal;
 }
 
 /** Lines of serial log put into BOOT_FAILED errors. */
@@ -37,10 +39,11 @@ export async function launchVm(spec: VmSpec, caps: HostCaps, opts: LaunchOptions
     }
     const startedAt = performance.now();
     const qemu = spawnTracked('qemu', cmd.argv);
-    const up = await waitQemuUp(qemu, qmpSock, opts.startTimeoutMs ?? 30_000);
+    const up = await waitQemuUp(qemu, qmpSock, opts.startTimeoutMs ?? 30_000, opts.signal);
     if (up === 'up') return makeHandle({ spec, sshPort, accel: cmd.accel, qemu, helpers, qmpSock, startedAt });
     await qemu.stop();
     await stopAll(helpers);
+    if (up === 'aborted') throw new DaxlabError('INTERRUPTED', 'QEMU start interrupted');
     const out = qemu.output();
     if (up === 'exited' && isForwardFailure(out) && attempt < tries) continue;
     throw new DaxlabError(
@@ -53,9 +56,10 @@ export async function launchVm(spec: VmSpec, caps: HostCaps, opts: LaunchOptions
 
 // The QMP greeting comes from QEMU's main loop, which starts after every device and
 // the network forward are set up: an answer means QEMU is fully up.
-async function waitQemuUp(qemu: Child, sock: string, timeoutMs: number): Promise<'up' | 'exited' | 'timeout'> {
+async function waitQemuUp(qemu: Child, sock: string, timeoutMs: number, signal?: AbortSignal): Promise<'up' | 'exited' | 'timeout' | 'aborted'> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (signal?.aborted) return 'aborted';
     if (qemu.hasExited()) return 'exited';
     if (existsSync(sock)) {
       try {
@@ -77,7 +81,7 @@ async function startHelper(name: string, argv: string[], spec: VmSpec, opts: Lau
   const deadline = Date.now() + (opts.startTimeoutMs ?? 30_000);
   // virtiofsd is ready once its vhost-user socket exists.
   while (sock && !existsSync(sock)) {
-    if (child.hasExited() || Date.now() > deadline) {
+    if (child.hasExited() || Date.now() > deadline || opts.signal?.aborted) {
       await child.stop();
       throw new DaxlabError('BOOT_FAILED', `${name} did not create ${sock}`, lastLines(child.output(), 10));
     }
@@ -100,11 +104,11 @@ function makeHandle(p: Parts): VmHandle {
   const tail = (n: number) => lastLines(readSerial(p.spec.serialLog), n);
   const bootFailed = async (msg: string) => {
     // Give a dying kernel a moment to finish its trace before taking the tail.
-    await Promise.race([p.qemu.exited, sleep(1_000)]);
+    await Promise.race([p.qemu.exited, sleep(1_000, true)]);
     const qemuLines = p.qemu.hasExited() ? lastLines(p.qemu.output(), 5).map((l) => `qemu: ${l}`) : [];
     return new DaxlabError('BOOT_FAILED', msg, [...qemuLines, ...tail(SERIAL_TAIL_LINES)]);
   };
-  const wait = async (re: RegExp, timeoutMs: number, failOn?: RegExp) => {
+  const wait = async (re: RegExp, timeoutMs: number, failOn?: RegExp, what = `${re}`) => {
     const r = await watchSerial(p.spec.serialLog, re, { timeoutMs, failOn, isExited: p.qemu.hasExited });
     if (r.kind === 'match') return r.match;
     if (r.kind === 'fail') throw await bootFailed(`guest init failed: ${r.match[1] ?? r.match[0]}`);
@@ -113,7 +117,7 @@ function makeHandle(p: Parts): VmHandle {
       const e = await p.qemu.exited;
       throw await bootFailed(`QEMU exited (code ${e.code}, signal ${e.signal}) before ${re} appeared on the serial console`);
     }
-    throw await bootFailed(`${re} did not appear on the serial console within ${timeoutMs} ms`);
+    throw await bootFailed(`${what} did not appear on the serial console within ${timeoutMs / 1000} s (plan timeouts.boot)`);
   };
   let killing: Promise<void> | undefined;
   return {
@@ -125,7 +129,7 @@ function makeHandle(p: Parts): VmHandle {
     serialTail: tail,
     waitForSerial: (re, timeoutMs) => wait(re, timeoutMs),
     waitReady: async (timeoutMs) => {
-      await wait(/DAXLAB-READY/, timeoutMs, /DAXLAB-INIT-FAILED ?([^\r\n]*)/);
+      await wait(/DAXLAB-READY/, timeoutMs, /DAXLAB-INIT-FAILED ?([^\r\n]*)/, 'the guest never got ready: DAXLAB-READY (sshd started by init)');
     },
     qmp: (execute, args) => qmpCommand(p.qmpSock, execute, args),
     kill: () => {
@@ -143,6 +147,11 @@ async function stopAll(children: Child[]): Promise<void> {
   await Promise.all([...children].reverse().map((c) => c.stop()));
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+// `unref` for a pause raced against something else, which must not keep daxlab alive once done
+// (Ctrl-C during boot); never for a polling loop's pause, which is what keeps the loop going.
+function sleep(ms: number, unref = false): Promise<void> {
+  return new Promise((r) => {
+    const t = setTimeout(r, ms);
+    if (unref) t.unref();
+  });
 }

@@ -108,3 +108,13 @@ describe('workloads', () => {
     expect(triples(parseLines('workloads: []').issues)).toEqual([[1, 'workloads', 'expected at least one workload']]);
   });
 });
+
+describe('workloads absent', () => {
+  it('runs only the default workloads, never opt-in ones like fault injection', async () => {
+    const { parsePlanText } = await import('../../../src/plan/parse.js');
+    const { planCtx } = await import('./fixtures.js');
+    const { plan, issues } = parsePlanText('name: p\n', 'p.yaml', planCtx({ defaultWorkloadNames: ['idle'] }));
+    expect(issues).toEqual([]);
+    expect(plan?.workloads.map((w) => w.name)).toEqual(['idle']);
+  });
+});

@@ -107,7 +107,6 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
         cases,
         kernelLabel: plan.kernel.label,
         image: built.artifact.image,
-        guestScripts: GUEST_SCRIPTS_DIR,
         reporter,
         events,
         signal: abort.signal,

@@ -1,8 +1,8 @@
 // Boot one VM for a run: private run dir with fresh keys, a sparse pmem file, QEMU, then an
 // authenticated ssh2 session. Returns a BootedGuest whose shutdown tears down in reverse order.
-import { cp, mkdtemp, open, rm } from 'node:fs/promises';
+import { cp, mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DaxlabError } from '../errors.js';
 import type { HostCaps } from '../host/types.js';
 import type { Plan } from '../plan/types.js';
@@ -29,6 +29,12 @@ export interface BootOptions {
   extraCmdline?: string[];
   /** Aborting tears the VM down at once (boot or case in progress): Ctrl-C must not wait for either. */
   signal?: AbortSignal;
+}
+
+async function copyScripts(from: string, to: string): Promise<void> {
+  for (const name of await readdir(from)) {
+    if (name.endsWith('.sh')) await cp(join(from, name), join(to, name), { preserveTimestamps: true });
+  }
 }
 
 async function sparseFile(path: string, mib: number): Promise<void> {
@@ -62,6 +68,9 @@ export async function bootGuest(o: BootOptions): Promise<BootedGuest> {
     const ssh = await prepareSshDir(runDir);
     const binDir = join(runDir, 'bin');
     await cp(o.binDir, binDir, { recursive: true });
+    // The guest's /tmp (and /root) are tmpfs, so a checkout there is invisible to it: the guest
+    // runs its shell scripts from the run dir, which init keeps visible.
+    await copyScripts(dirname(o.init), binDir);
     const pmemFile = join(runDir, 'pmem.img');
     await sparseFile(pmemFile, o.plan.vm.pmemMiB);
     checkAbort();

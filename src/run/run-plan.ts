@@ -19,7 +19,6 @@ export interface RunPlanDeps {
   cases: TestCase[];
   kernelLabel: string;
   image: string;
-  guestScripts: string;
   reporter: Reporter;
   events: EventLog;
   /** Boot a fresh VM on the image (one per call); aborting `signal` tears it down at once. */
@@ -92,7 +91,7 @@ async function ensureFs(d: RunPlanDeps, vm: Vm, fs: FsName, fsErrors: Map<FsName
   const t0 = Date.now();
   await d.reporter.onStage?.('setup', `${fs}: fsdax namespace, mkfs, mount -o dax=always`);
   try {
-    await setupFilesystem(vm.booted.guest, d.guestScripts, fs, MOUNT_POINT, vm.booted.binDir);
+    await setupFilesystem(vm.booted.guest, vm.booted.binDir, fs, MOUNT_POINT, vm.booted.binDir);
     vm.mountedFs = fs;
   } catch (err) {
     if (!(err instanceof DaxlabError) || err.code !== 'GUEST_FAILED' || vm.booted.exited() || vm.booted.disconnected()) throw err;
@@ -127,12 +126,12 @@ export async function runPlanCases(d: RunPlanDeps): Promise<{ results: CaseResul
       }
       const started = new Date();
       try {
-        if (!vm.env.delayDevice) vm.env.delayDevice = await setupDelayDevice(vm.booted.guest, d.guestScripts, d.plan.vm.pinMs);
+        if (!vm.env.delayDevice) vm.env.delayDevice = await setupDelayDevice(vm.booted.guest, vm.booted.binDir, d.plan.vm.pinMs);
         await ensureFs(d, vm, tc.fs, fsErrors);
         const fsError = fsErrors.get(tc.fs);
         const r = fsError !== undefined
           ? unrunResult(tc, ctx, 'error', `filesystem setup failed: ${fsError}`)
-          : await runCase(vm.booted.guest, tc, getWorkload(tc.workload), vm.env, { guestScripts: d.guestScripts, ctx });
+          : await runCase(vm.booted.guest, tc, getWorkload(tc.workload), vm.env, { guestScripts: vm.booted.binDir, ctx });
         await record(d, results, r);
         lostInARow = 0;
       } catch (err) {

@@ -1,8 +1,6 @@
 // The "fault" workload: test-only fault injection (kernel panic, hang, D-state hang, cut SSH
 // connection) for daxlab's fault suite. Never in the built-in plan; a plan must name it.
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
 import { stderrTail } from './guest-json.js';
@@ -15,18 +13,8 @@ const KIND: ParamDef = {
   description: 'which fault to inject: ok (none), panic, hang, dstate (uninterruptible hang), disconnect (kill the ssh session)',
 };
 
-// guest-scripts/ from src/workloads (tests) or dist/src/workloads (built): the guest sees the host root.
-function guestScript(name: string): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (dir !== dirname(dir) && !existsSync(join(dir, 'guest-scripts', name))) dir = dirname(dir);
-  return join(dir, 'guest-scripts', name);
-}
-
-/** Absolute path of the guest script that injects the faults. */
-export const FAULT_SCRIPT = guestScript('fault.sh');
-
 function command(tc: TestCase, env: GuestEnv): string[] {
-  return [FAULT_SCRIPT, enumParam(tc, 'kind', KIND), env.mountPoint];
+  return [join(env.binDir, 'fault.sh'), enumParam(tc, 'kind', KIND), env.mountPoint];
 }
 
 function judge(tc: TestCase, out: GuestOutput): Verdict {

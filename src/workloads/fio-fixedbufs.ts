@@ -4,7 +4,7 @@ import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
 import { checkResult, errnoName, errorVerdict } from './guest-json.js';
 import { fioSection, parseFioJob } from './fio-output.js';
-import { guestScript } from './guest-script.js';
+import { join } from 'node:path';
 import { caseFilePath, intParam } from './params.js';
 import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
 
@@ -17,7 +17,7 @@ const PARAMS: Record<string, ParamDef> = {
 
 function command(tc: TestCase, env: GuestEnv): string[] {
   return [
-    guestScript('fio-fixedbufs.sh'),
+    join(env.binDir, 'fio-fixedbufs.sh'),
     env.binDir,
     env.delayDevice,
     caseFilePath(env.mountPoint, 'fiofixed', tc.id),

@@ -4,7 +4,7 @@ import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
 import { fioSection, parseFioJob, parseLatLog } from './fio-output.js';
 import { checkResult, errnoName, errorVerdict, nsToMs, requireFields, type ResultLine } from './guest-json.js';
-import { guestScript } from './guest-script.js';
+import { join } from 'node:path';
 import { caseFilePath, intParam } from './params.js';
 import { lateStart, leadMs, pinProblem, TOLERANCE_MS, type PinIo } from './pin-checks.js';
 import { PAGE } from './pin-race-params.js';
@@ -25,7 +25,7 @@ const TRUNC_FIELDS = ['inflight_seen_ns', 'trunc_start_ns', 'trunc_end_ns', 'tru
 
 function command(tc: TestCase, env: GuestEnv): string[] {
   return [
-    guestScript('fio-race.sh'),
+    join(env.binDir, 'fio-race.sh'),
     env.binDir,
     env.delayDevice,
     caseFilePath(env.mountPoint, 'fiorace', tc.id),

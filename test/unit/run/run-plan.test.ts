@@ -72,7 +72,6 @@ async function run(cases: TestCase[], opts: { abortOnCase?: number } = {}) {
     cases,
     kernelLabel: 'stock',
     image: '/bzImage',
-    guestScripts: '/gs',
     reporter: {},
     events: { write: (e: RunEvent) => void events.push(e) } as unknown as EventLog,
     boot: async () =>

@@ -16,7 +16,7 @@ const judge = (dax: string | null, control?: string | null) =>
 describe('fio-fixedbufs', () => {
   it('runs the guest script with the bin dir, device, a DAX file and the read count', () => {
     const argv = fioFixedbufs.command(tc, ENV);
-    expect(argv[0]).toMatch(/\/guest-scripts\/fio-fixedbufs\.sh$/);
+    expect(argv[0]).toBe('/var/cache/daxlab/bin/0123456789abcdef/fio-fixedbufs.sh');
     expect(argv.slice(1)).toEqual([ENV.binDir, '/dev/nullb0', '/mnt/dax/fiofixed-ext4_fio-fixedbufs_reads_4_0', '4']);
     expect(fioFixedbufs.inDefaultPlan).toBe(false);
   });

@@ -25,7 +25,7 @@ const judge = (o: Parameters<typeof stdout>[0] = {}) => fioRace.judge(tc, output
 describe('fio-race', () => {
   it('runs the guest script with the bin dir, device, DAX file, index, reads and lead', () => {
     const argv = fioRace.command(tc, ENV);
-    expect(argv[0]).toMatch(/\/guest-scripts\/fio-race\.sh$/);
+    expect(argv[0]).toBe('/var/cache/daxlab/bin/0123456789abcdef/fio-race.sh');
     expect(argv.slice(1)).toEqual([ENV.binDir, '/dev/nullb0', '/mnt/dax/fiorace-ext4_fio-race_index_5_reads_4_0', '5', '4', '100']);
     expect(fioRace.inDefaultPlan).toBe(false);
   });

@@ -13,6 +13,7 @@ import { badFragmentLines, mergeFragments, renderConfig } from './config-fragmen
 import { run } from './exec.js';
 import { sha256, shortKey } from './hash.js';
 import { makeConfig } from './kconfig.js';
+import { markConfig, reusableConfig, touchesKconfig } from './config-reuse.js';
 import { acquireLock } from './lock.js';
 import { makeBzImage } from './make.js';
 import { applyPatches } from './patches.js';
@@ -91,13 +92,22 @@ export async function buildKernel(spec: KernelSpec, o: BuildOptions): Promise<Bu
     }
     if (series.length > 0) say(`applying ${series.length} patch${series.length > 1 ? 'es' : ''}`);
     await applyPatches(paths.src, series);
-    say('configuring (tinyconfig + fragments + olddefconfig, then verifying)');
-    const finalConfig = await makeConfig(paths.src, paths.kconfigScratch, values);
     const obj = paths.obj(shortKey(mergedText));
     await mkdir(obj, { recursive: true });
+    const kconfigTouched = touchesKconfig([source.workingDiff, ...patchBytes]);
+    const stamp = shortKey('config-v1', base, mergedText);
+    let finalConfig = kconfigTouched ? null : await reusableConfig(obj, stamp);
+    if (finalConfig !== null) {
+      say('configuration unchanged: same fragments and base tree, no Kconfig in the patches (verified when generated)');
+    } else {
+      say('configuring (tinyconfig + fragments + olddefconfig, then verifying)');
+      await markConfig(obj, null);
+      finalConfig = await makeConfig(paths.src, paths.kconfigScratch, values);
+    }
     const objConfig = join(obj, '.config');
     const current = existsSync(objConfig) ? await readFile(objConfig, 'utf8') : '';
     if (current !== finalConfig) await writeFile(objConfig, finalConfig);
+    await markConfig(obj, kconfigTouched ? null : stamp);
     await mkdir(o.logDir, { recursive: true });
     const logFile = join(o.logDir, 'build.log');
     const jobs = o.jobs ?? availableParallelism();

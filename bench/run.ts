@@ -53,7 +53,8 @@ const makeIncr = await timeIt(() => sh('make', makeArgs));
 // daxlab: a one-file patch (a unique comment in fs/dax.c) on top of the built base, command to verdict.
 const patch = join(work, 'bench-dax-comment.patch');
 const stamp = `daxlab bench ${Date.now()}`;
-const daxText = await sh('git', ['-C', paths.src, 'show', 'HEAD:fs/dax.c']);
+const baseCommit = readFileSync(join(paths.src, '.git', 'daxlab-base'), 'utf8').trim();
+const daxText = await sh('git', ['-C', paths.src, 'show', `${baseCommit}:fs/dax.c`]);
 const lines = daxText.split('\n');
 writeFileSync(
   patch,

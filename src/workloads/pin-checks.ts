@@ -24,6 +24,11 @@ export function pinCompletionNs(pin: PinIo, pinMs: number): number {
   return Math.min(pin.endNs, pin.startNs + pinMs * 1e6);
 }
 
+/** Milliseconds from the pinned I/O's completion to `endNs`; negative means it came while the pin was held. */
+export function afterPinMs(endNs: number, pin: PinIo, pinMs: number): number {
+  return nsToMs(endNs - pinCompletionNs(pin, pinMs));
+}
+
 /** The pinning I/O must last at least this fraction of the device delay to count as a pin. */
 export const MIN_PIN_FRACTION = 0.8;
 

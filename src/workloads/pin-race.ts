@@ -6,7 +6,7 @@ import type { Verdict } from '../results/types.js';
 import { checkResult, errnoName, errorVerdict, nsToMs, requireFields } from './guest-json.js';
 import { caseFilePath, enumParam, intParam } from './params.js';
 import {
-  indexProblem, lateStart, leadMs, pinCompletionNs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS,
+  afterPinMs, indexProblem, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS,
 } from './pin-checks.js';
 import { PIN_INFO, PIN_RACE_PARAMS as PARAMS, RACE_INFO, type PinName, type RaceName } from './pin-race-params.js';
 import type { GuestEnv, GuestOutput, Workload } from './types.js';
@@ -68,7 +68,7 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
   const dataOk = checked.line.data_ok === true;
   const io = pinIo(v, PIN_INFO[pin].io, PIN_INFO[pin].bytes);
   const raceAfterReadMs = nsToMs(v.race_end_ns - v.read_end_ns);
-  const raceAfterPinMs = nsToMs(v.race_end_ns - pinCompletionNs(io, env.pinMs));
+  const raceAfterPinMs = afterPinMs(v.race_end_ns, io, env.pinMs);
   const timings = {
     pinMs: env.pinMs,
     readMs: nsToMs(v.read_end_ns - v.read_start_ns),

@@ -4,7 +4,7 @@ import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
 import { checkResult, errnoName, errorVerdict, nsToMs, requireFields } from './guest-json.js';
 import { caseFilePath, enumParam, intParam } from './params.js';
-import { indexProblem, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS } from './pin-checks.js';
+import { afterPinMs, indexProblem, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS } from './pin-checks.js';
 import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
 
 const PARAMS: Record<string, ParamDef> = {
@@ -92,11 +92,12 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
         : `page ${v.corrupt_page} of another file, written after the truncate, lost its data (it holds neither its own nor the device's)`,
     );
   }
-  if (truncAfterReadMs < -TOLERANCE_MS) {
+  const truncAfterPinMs = afterPinMs(v.trunc_end_ns, io, env.pinMs);
+  if (truncAfterPinMs < -TOLERANCE_MS) {
     const notSeen = v.corrupt_page >= 0 ? ''
       : v.reused_page < 0 ? '; the pinned block was not reused by the new file, so no stale data could show'
         : pin === 'pread' ? '; pread copies at submission, so no stale data could show' : '';
-    fails.push(`ftruncate returned ${-truncAfterReadMs} ms before the pinned read completed (pin at page ${index})${notSeen}`);
+    fails.push(`ftruncate returned ${-truncAfterPinMs} ms before the pinned read completed (pin at page ${index})${notSeen}`);
   }
   if (fails.length > 0) return { status: 'fail', reason: fails.join('; '), timings, details };
   const reuse = v.reused_page >= 0

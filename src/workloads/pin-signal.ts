@@ -4,7 +4,7 @@ import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
 import { checkResult, errnoName, errorVerdict, nsToMs, requireFields } from './guest-json.js';
 import { caseFilePath, enumParam } from './params.js';
-import { lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS } from './pin-checks.js';
+import { afterPinMs, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS } from './pin-checks.js';
 import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
 
 /** Pages of the file pinsignal maps (PS_PAGES in pinsignal.c). */
@@ -64,9 +64,9 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
   const io = pinIo(v);
   const invalid = pinProblem(io, env.pinMs) ?? lateStart('ftruncate', v.trunc_start_ns, io);
   if (invalid) return { ...errorVerdict(invalid, out, timings), details };
-  const early = v.trunc_end_ns < v.read_end_ns - TOLERANCE_MS * 1e6;
-  if (v.trunc_ret === 0 && early) {
-    return verdict('fail', `ftruncate returned with success ${-afterReadMs} ms before the pinned read ` +
+  const truncAfterPinMs = afterPinMs(v.trunc_end_ns, io, env.pinMs);
+  if (v.trunc_ret === 0 && truncAfterPinMs < -TOLERANCE_MS) {
+    return verdict('fail', `ftruncate returned with success ${-truncAfterPinMs} ms before the pinned read ` +
       `completed (size ${v.size_at_return} while page ${PINSIGNAL_INDEX} was pinned)`);
   }
   if (v.signal_ns >= v.read_end_ns - TOLERANCE_MS * 1e6) {

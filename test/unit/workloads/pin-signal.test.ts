@@ -67,7 +67,7 @@ describe('pin-signal judge(): eintr', () => {
     const v = pinSignal.judge(eintr, output(line(111, { handled_ns: -1 })), ENV);
     expect(v).toMatchObject({
       status: 'fail',
-      reason: 'ftruncate returned with success 401 ms before the pinned read completed (size 0 while page 5 was pinned)',
+      reason: 'ftruncate returned with success 399 ms before the pinned read completed (size 0 while page 5 was pinned)',
     });
   });
 

@@ -32,9 +32,7 @@ const stock = await buildKernel(plan.kernel, buildOpts);
 const hit = await timeIt(() => sh('node', [CLI, 'build', '--results', join(work, 'b1')]));
 
 // make on the unchanged tree: the cached tree in the state daxlab left it, run twice, second timed.
-const base = await buildKernel(plan.kernel, buildOpts); // hit: does not touch the tree
-const source = JSON.parse(readFileSync(join(base.artifact.dir, 'meta.json'), 'utf8')).source as string;
-log(`source ${source}`);
+log(`source ${stock.artifact.meta.source}`);
 const src = await resolveSource(plan.kernel.source);
 const paths = treePaths(cacheRoot(), src.key);
 const objDirs = (await sh('ls', [paths.base])).split('\n').filter((d) => d.startsWith('obj-'));

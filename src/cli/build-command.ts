@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { buildKernel, type BuildResult } from '../kernel/build.js';
 import { cacheRoot } from '../kernel/cache-dir.js';
 import type { Plan } from '../plan/types.js';
+import { formatStageLine } from '../results/console.js';
 
 /** Build (or fetch from the cache) the plan's kernel, with progress on stderr. */
 export async function buildPlanKernel(
@@ -23,7 +24,7 @@ export async function buildPlanKernel(
 /** Progress printer: "[  12.3s] build: step", at most one line per step change. */
 export function progressPrinter(stream: NodeJS.WritableStream, stage: string): (step: string) => void {
   const start = Date.now();
-  return (step) => stream.write(`[${((Date.now() - start) / 1000).toFixed(1).padStart(6)}s] ${stage}: ${step}\n`);
+  return (step) => stream.write(`${formatStageLine(Date.now() - start, stage, step)}\n`);
 }
 
 /** The `build` command body; returns the exit code. */

@@ -1,5 +1,6 @@
 // The workloads daxlab knows, by name.
 import { DaxlabError } from '../errors.js';
+import { fault } from './fault.js';
 import { fioFixedbufs } from './fio-fixedbufs.js';
 import { fioRace } from './fio-race.js';
 import { pinRace } from './pin-race.js';
@@ -18,6 +19,8 @@ export const WORKLOADS: Record<string, Workload> = {
   [pinReuse.name]: pinReuse,
   [fioFixedbufs.name]: fioFixedbufs,
   [fioRace.name]: fioRace,
+  // Test-only fault injection for the fault suite (inDefaultPlan: false).
+  [fault.name]: fault,
 };
 
 /** The workload called name; throws PLAN_INVALID naming the known ones when there is none. */
@@ -48,6 +51,3 @@ export function defaultWorkloadParamDefs(): Record<string, Record<string, ParamD
   return Object.fromEntries(defaultWorkloadNames().map((n) => [n, all[n]!]));
 }
 
-// Test-only fault injection for the fault suite (inDefaultPlan: false).
-import { fault } from './fault.js';
-WORKLOADS[fault.name] = fault;

@@ -18,8 +18,8 @@ export interface SshMaterial {
 /** Generate fresh keys and write runDir/ssh/{host_ed25519_key,authorized_keys,sshd_config}. */
 export async function prepareSshDir(runDir: string): Promise<SshMaterial> {
   const dir = path.join(path.resolve(runDir), 'ssh');
-  const client = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'daxlab-client' });
-  const host = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'daxlab-guest' });
+  const client = generateEd25519('daxlab-client');
+  const host = generateEd25519('daxlab-guest');
   const hostKey = path.join(dir, 'host_ed25519_key');
   const authorizedKeys = path.join(dir, 'authorized_keys');
   try {
@@ -34,6 +34,27 @@ export async function prepareSshDir(runDir: string): Promise<SshMaterial> {
     throw new DaxlabError('BOOT_FAILED', `cannot write SSH files into ${dir}: ${(err as Error).message}`);
   }
   return { clientKey: client.private, hostPublicKey: publicBlob(host.public), dir };
+}
+
+/**
+ * An ed25519 key pair that OpenSSH and ssh2 both accept. ssh2's generator strips
+ * leading zero bytes from the key (about 1 key in 256), producing a 31-byte key
+ * that neither side can parse, so such pairs are drawn again.
+ */
+export function generateEd25519(comment: string): { private: string; public: string } {
+  for (let attempt = 0; attempt < 64; attempt++) {
+    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment });
+    if (isUsableEd25519(pair.private) && isUsableEd25519(pair.public)) return pair;
+  }
+  throw new DaxlabError('BOOT_FAILED', 'could not generate a valid ed25519 key pair in 64 attempts');
+}
+
+function isUsableEd25519(text: string): boolean {
+  const parsed = ssh2.utils.parseKey(text);
+  if (parsed instanceof Error) return false;
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  // Wire blob: string "ssh-ed25519" (4 + 11 bytes) + string key (4 + 32 bytes).
+  return key !== undefined && key.getPublicSSH().length === 51;
 }
 
 /** The SSH wire blob of an OpenSSH public key line. */

@@ -1,13 +1,12 @@
-import ssh2 from 'ssh2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DaxlabError } from '../../../src/errors.js';
-import { publicBlob } from '../../../src/guest/keys.js';
+import { generateEd25519, publicBlob } from '../../../src/guest/keys.js';
 import { connectGuest } from '../../../src/guest/session.js';
 import type { GuestSession } from '../../../src/guest/types.js';
 import { startFakeSshd, type FakeSshd } from './fake-sshd.js';
 
-const host = ssh2.utils.generateKeyPairSync('ed25519');
-const client = ssh2.utils.generateKeyPairSync('ed25519');
+const host = generateEd25519('t');
+const client = generateEd25519('t');
 let sshd: FakeSshd;
 let session: GuestSession | undefined;
 
@@ -52,7 +51,7 @@ describe('GuestSession over a local ssh2 server', () => {
   });
 
   it('refuses a host key it does not expect, without retrying', async () => {
-    const other = ssh2.utils.generateKeyPairSync('ed25519');
+    const other = generateEd25519('t');
     const err = await connect(sshd.port, publicBlob(other.public)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DaxlabError);
     expect((err as DaxlabError).code).toBe('GUEST_FAILED');

@@ -1,9 +1,10 @@
-// The content-addressed store of built kernels: kernels/<key>/{bzImage,config,build.log,meta.json}.
+// The content-addressed store of built kernels: kernels/<key>/{bzImage,config,build.log,meta.json}
+// and selftests/ (userspace programs built from the same tree, when the config enables them).
 // Entries are written to a temp dir and renamed into place; an entry whose image does not match its
 // recorded hash is treated as absent and removed.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { artifactDir } from './cache-dir.js';
 
@@ -13,6 +14,8 @@ export interface KernelArtifact {
   dir: string;
   image: string;
   config: string;
+  /** Directory of selftest programs built from the same tree (absent when none were built). */
+  selftests: string;
   meta: ArtifactMeta;
 }
 
@@ -25,6 +28,8 @@ export interface ArtifactMeta {
   imageBytes: number;
   buildSeconds: number;
   createdAt: string;
+  /** Names of the programs in selftests/ (missing in entries from before selftests existed). */
+  selftests?: string[];
 }
 
 function sha256File(data: Buffer): string {
@@ -42,7 +47,10 @@ export async function lookupArtifact(root: string, key: string, onCorrupt?: (why
       throw new Error('bzImage does not match meta.json');
     }
     if (!existsSync(join(dir, 'config'))) throw new Error('config missing');
-    return { key, dir, image: join(dir, 'bzImage'), config: join(dir, 'config'), meta };
+    for (const name of meta.selftests ?? []) {
+      if (!existsSync(join(dir, 'selftests', name))) throw new Error(`selftests/${name} missing`);
+    }
+    return entry(dir, key, meta);
   } catch (err) {
     onCorrupt?.(`cache entry ${dir} is corrupt (${(err as Error).message}); rebuilding`);
     await rm(dir, { recursive: true, force: true });
@@ -54,7 +62,7 @@ export async function lookupArtifact(root: string, key: string, onCorrupt?: (why
 export async function storeArtifact(
   root: string,
   key: string,
-  files: { image: string; config: string; log?: string },
+  files: { image: string; config: string; log?: string; selftests?: { dir: string; names: string[] } },
   meta: Omit<ArtifactMeta, 'key' | 'imageSha256' | 'imageBytes' | 'createdAt'>,
 ): Promise<KernelArtifact> {
   const dir = artifactDir(root, key);
@@ -64,16 +72,22 @@ export async function storeArtifact(
   await copyFile(files.image, join(tmp, 'bzImage'));
   await copyFile(files.config, join(tmp, 'config'));
   if (files.log && existsSync(files.log)) await copyFile(files.log, join(tmp, 'build.log'));
+  if (files.selftests && files.selftests.names.length > 0) await cp(files.selftests.dir, join(tmp, 'selftests'), { recursive: true });
   const full: ArtifactMeta = {
     ...meta,
     key,
     imageSha256: sha256File(image),
     imageBytes: image.length,
     createdAt: new Date().toISOString(),
+    selftests: files.selftests?.names ?? [],
   };
   await writeFile(join(tmp, 'meta.json'), JSON.stringify(full, null, 2) + '\n');
   await mkdir(dirname(dir), { recursive: true });
   await rm(dir, { recursive: true, force: true });
   await rename(tmp, dir);
-  return { key, dir, image: join(dir, 'bzImage'), config: join(dir, 'config'), meta: full };
+  return entry(dir, key, full);
+}
+
+function entry(dir: string, key: string, meta: ArtifactMeta): KernelArtifact {
+  return { key, dir, image: join(dir, 'bzImage'), config: join(dir, 'config'), selftests: join(dir, 'selftests'), meta };
 }

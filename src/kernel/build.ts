@@ -17,6 +17,7 @@ import { markConfig, reusableConfig, touchesKconfig } from './config-reuse.js';
 import { acquireLock } from './lock.js';
 import { makeBzImage } from './make.js';
 import { applyPatches } from './patches.js';
+import { buildSelftests } from './selftests.js';
 import { ensureTree, resetTree, resolveSource } from './source.js';
 
 export interface BuildOptions {
@@ -124,8 +125,11 @@ export async function buildKernel(spec: KernelSpec, o: BuildOptions): Promise<Bu
       onProgress: (step) => say(`compiling: ${step}`),
       signal: o.signal,
     });
+    const selftestDir = join(obj, 'daxlab-selftests');
+    const selftests = await buildSelftests(paths.src, obj, finalConfig, selftestDir, say);
     const seconds = (Date.now() - started) / 1000;
-    const artifact = await storeArtifact(o.cacheRoot, key, { image, config: objConfig, log: logFile }, {
+    const files = { image, config: objConfig, log: logFile, selftests: { dir: selftestDir, names: selftests } };
+    const artifact = await storeArtifact(o.cacheRoot, key, files, {
       label: spec.label,
       source: source.identity,
       patches: spec.patches.map((p) => basename(p)),

@@ -22,7 +22,7 @@ export const BACKENDS: readonly BackendName[] = ['pmem', 'virtio-pmem', 'virtiof
 export const FILESYSTEMS: readonly FsName[] = ['ext4', 'xfs'];
 
 /** Config fragments every kernel gets unless the plan lists its own. */
-export const DEFAULT_CONFIG_NAMES: readonly string[] = ['base', 'pmem', 'nullblk', 'io_uring', 'watchdog'];
+export const DEFAULT_CONFIG_NAMES: readonly string[] = ['base', 'pmem', 'nullblk', 'io_uring', 'watchdog', 'gup_test'];
 
 /** The label of a kernel built with no patches. */
 export const STOCK_LABEL = 'stock';

@@ -1,5 +1,6 @@
 // Boot one VM for a run: private run dir with fresh keys, a sparse pmem file, QEMU, then an
 // authenticated ssh2 session. Returns a BootedGuest whose shutdown tears down in reverse order.
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -71,6 +72,9 @@ export async function bootGuest(o: BootOptions): Promise<BootedGuest> {
     // The guest's /tmp (and /root) are tmpfs, so a checkout there is invisible to it: the guest
     // runs its shell scripts from the run dir, which init keeps visible.
     await copyScripts(dirname(o.init), binDir);
+    // Selftests built from the same tree sit beside the image in its cache entry (selftests/).
+    const selftests = join(dirname(o.image), 'selftests');
+    if (existsSync(selftests)) await cp(selftests, binDir, { recursive: true });
     const pmemFile = join(runDir, 'pmem.img');
     await sparseFile(pmemFile, o.plan.vm.pmemMiB);
     checkAbort();

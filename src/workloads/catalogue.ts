@@ -3,6 +3,7 @@ import { DaxlabError } from '../errors.js';
 import { fault } from './fault.js';
 import { fioFixedbufs } from './fio-fixedbufs.js';
 import { fioRace } from './fio-race.js';
+import { gupLongterm } from './gup-longterm.js';
 import { pinRace } from './pin-race.js';
 import { pinReuse } from './pin-reuse.js';
 import { pinSignal } from './pin-signal.js';
@@ -14,6 +15,7 @@ import type { ParamDef, Workload } from './types.js';
 export const WORKLOADS: Record<string, Workload> = {
   [pinRace.name]: pinRace,
   [registerBuffers.name]: registerBuffers,
+  [gupLongterm.name]: gupLongterm,
   [pinUnlink.name]: pinUnlink,
   [pinSignal.name]: pinSignal,
   [pinReuse.name]: pinReuse,

@@ -1,15 +1,11 @@
 // Reading what the fio guest scripts print: fio's JSON reports and per-I/O latency logs,
 // each between "DAXLAB-FIO-<KIND>-BEGIN <name>" and "DAXLAB-FIO-<KIND>-END <name>" lines.
 import { nsToMs } from './guest-json.js';
+import { sectionBetween } from './sections.js';
 
 /** The text between the BEGIN and END markers of kind and name, or null when absent. */
 export function fioSection(stdout: string, kind: 'JSON' | 'LAT', name: string): string | null {
-  const lines = stdout.split('\n');
-  const begin = lines.findIndex((l) => l.trim() === `DAXLAB-FIO-${kind}-BEGIN ${name}`);
-  if (begin < 0) return null;
-  const end = lines.findIndex((l, i) => i > begin && l.trim() === `DAXLAB-FIO-${kind}-END ${name}`);
-  if (end < 0) return null;
-  return lines.slice(begin + 1, end).join('\n');
+  return sectionBetween(stdout, `FIO-${kind}`, name);
 }
 
 /** The first job of a fio JSON report: its error (an errno, 0 for none) and its reads. */

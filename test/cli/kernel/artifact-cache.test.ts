@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lookupArtifact, storeArtifact } from '../../../src/kernel/artifact-cache.js';
@@ -52,6 +52,23 @@ describe('storeArtifact / lookupArtifact', () => {
     expect(readFileSync(hit!.image).equals(IMAGE)).toBe(true);
     expect(readFileSync(hit!.config, 'utf8')).toBe('CONFIG_DEV_DAX=y\n');
     expect(r.seen).toEqual([]);
+  });
+
+  it('stores the selftests built from the tree and treats an entry missing one as corrupt', async () => {
+    const { root, files, meta } = setup();
+    const selftests = tempDir('selftests');
+    cleanup.push(selftests);
+    mkdirSync(selftests, { recursive: true });
+    writeFileSync(join(selftests, 'gup_test'), 'ELF');
+    const stored = await storeArtifact(root, KEY, { ...files, selftests: { dir: selftests, names: ['gup_test'] } }, meta);
+    expect(stored.meta.selftests).toEqual(['gup_test']);
+    expect(readFileSync(join(stored.selftests, 'gup_test'), 'utf8')).toBe('ELF');
+    expect(await lookupArtifact(root, KEY)).toEqual(stored);
+    rmSync(join(stored.selftests, 'gup_test'));
+    const r = reports();
+    expect(await lookupArtifact(root, KEY, r.onCorrupt)).toBeNull();
+    expect(r.seen[0]).toMatch(/selftests\/gup_test missing/);
+    expect(existsSync(stored.dir)).toBe(false);
   });
 
   it('misses silently when there is no entry', async () => {

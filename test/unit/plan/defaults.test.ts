@@ -38,10 +38,10 @@ describe('defaultPlan', () => {
 describe('default helpers', () => {
   it('virtiofs and virtio-pmem add their fragment last', () => {
     expect(defaultConfigPaths('virtiofs', '/c')).toEqual([
-      '/c/base.config', '/c/pmem.config', '/c/nullblk.config', '/c/io_uring.config', '/c/watchdog.config', '/c/virtiofs.config',
+      '/c/base.config', '/c/pmem.config', '/c/nullblk.config', '/c/io_uring.config', '/c/watchdog.config', '/c/gup_test.config', '/c/virtiofs.config',
     ]);
     expect(defaultConfigPaths('virtio-pmem', '/c').at(-1)).toBe('/c/virtio-pmem.config');
-    expect(defaultConfigPaths('pmem', '/c')).toHaveLength(5);
+    expect(defaultConfigPaths('pmem', '/c')).toHaveLength(6);
   });
 
   it('the label is stock without patches, else the plan name', () => {

@@ -23,7 +23,7 @@ export const EXISTING = new Set([
   '/cwd/d.patch',
   '/cwd/local.config',
   '/cwd/tree',
-  ...['base', 'pmem', 'nullblk', 'io_uring', 'watchdog', 'virtiofs', 'kasan'].map((n) => `/repo/kernel-configs/${n}.config`),
+  ...['base', 'pmem', 'nullblk', 'io_uring', 'watchdog', 'gup_test', 'virtiofs', 'kasan'].map((n) => `/repo/kernel-configs/${n}.config`),
 ]);
 
 /** A context for a plan at /plans/<file>, with the fake filesystem. */
@@ -38,7 +38,7 @@ export function planCtx(overrides: Partial<PlanContext> = {}): PlanContext {
 }
 
 /** The default config paths for the pmem backend. */
-export const DEFAULT_CONFIGS = ['base', 'pmem', 'nullblk', 'io_uring', 'watchdog'].map(
+export const DEFAULT_CONFIGS = ['base', 'pmem', 'nullblk', 'io_uring', 'watchdog', 'gup_test'].map(
   (n) => `/repo/kernel-configs/${n}.config`,
 );
 

@@ -1,0 +1,117 @@
+// The "gup-longterm" workload: the kernel's own mm selftest gup_test, built from the tree under
+// test, must see FOLL_LONGTERM pins of an fsdax mapping refused while the controls succeed.
+import { join } from 'node:path';
+import type { TestCase } from '../plan/types.js';
+import { ktapProblem, parseKtap, type KtapDocument } from '../results/ktap.js';
+import type { Verdict } from '../results/types.js';
+import { checkResult, errorVerdict, parseResultLine, requireFields } from './guest-json.js';
+import { caseFilePath, intParam } from './params.js';
+import { sectionBetween } from './sections.js';
+import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
+
+const PARAMS: Record<string, ParamDef> = {
+  mib: { default: [2], description: 'Size of the DAX mapping gup_test pins, in MiB.' },
+};
+
+/** What one gup_test run reported: its KTAP, the bytes it pinned and its timing line. */
+export interface GupRun {
+  doc: KtapDocument;
+  /** Bytes pinned: the "truncated (size: N)" figure, else the requested size. */
+  pinnedBytes: number;
+  getUs?: number;
+  putUs?: number;
+}
+
+/** Pure: read one run's KTAP section; requested is the size gup_test was asked to pin. */
+export function readGupRun(ktap: string, requested: number): GupRun {
+  const doc = parseKtap(ktap);
+  let pinnedBytes = requested;
+  let getUs: number | undefined;
+  let putUs: number | undefined;
+  for (const d of doc.diagnostics) {
+    const t = /truncated \(size: (\d+)\)/i.exec(d);
+    if (t) pinnedBytes = Number(t[1]);
+    const time = /Time: get:(\d+) put:(\d+) us/.exec(d);
+    if (time) {
+      getUs = Number(time[1]);
+      putUs = Number(time[2]);
+    }
+  }
+  return { doc, pinnedBytes, getUs, putUs };
+}
+
+function command(tc: TestCase, env: GuestEnv): string[] {
+  return [
+    join(env.binDir, 'gup-longterm.sh'),
+    env.binDir,
+    caseFilePath(env.mountPoint, 'guplt', tc.id),
+    String(intParam(tc, 'mib', PARAMS.mib!)),
+  ];
+}
+
+function runProblem(name: string, ktap: string | null, exit: number): string | null {
+  if (ktap === null) return `gup_test ${name} printed no output section`;
+  const problem = ktapProblem(parseKtap(ktap));
+  if (problem) return `gup_test ${name}: ${problem}`;
+  if (exit !== 0) return `gup_test ${name} exited with ${exit}`;
+  return null;
+}
+
+function judge(_tc: TestCase, out: GuestOutput): Verdict {
+  const skip = parseResultLine(out.stdout)?.skip;
+  if (typeof skip === 'string') return { status: 'skip', reason: skip, timings: {} };
+  const checked = checkResult('gup-longterm.sh', out);
+  if ('verdict' in checked) return checked.verdict;
+  const f = requireFields('gup-longterm.sh', checked.line, ['anon_exit', 'basic_exit', 'longterm_exit', 'bytes'] as const, out);
+  if ('verdict' in f) return f.verdict;
+  const v = f.values;
+  const sections = {
+    anon: sectionBetween(out.stdout, 'KTAP', 'anon-longterm'),
+    basic: sectionBetween(out.stdout, 'KTAP', 'dax-basic'),
+    longterm: sectionBetween(out.stdout, 'KTAP', 'dax-longterm'),
+  };
+  const problem =
+    runProblem('-L (anonymous)', sections.anon, v.anon_exit) ??
+    runProblem('-b (DAX)', sections.basic, v.basic_exit) ??
+    runProblem('-L (DAX)', sections.longterm, v.longterm_exit);
+  if (problem) return errorVerdict(problem, out);
+  const anon = readGupRun(sections.anon!, v.bytes);
+  const basic = readGupRun(sections.basic!, v.bytes);
+  const longterm = readGupRun(sections.longterm!, v.bytes);
+  const timings: Record<string, number> = {};
+  if (anon.getUs !== undefined) timings.anonLongtermGetMs = anon.getUs / 1000;
+  if (longterm.getUs !== undefined) timings.daxLongtermGetMs = longterm.getUs / 1000;
+  const details = { requestedBytes: v.bytes, anonPinnedBytes: anon.pinnedBytes, daxBasicPinnedBytes: basic.pinnedBytes, daxLongtermPinnedBytes: longterm.pinnedBytes };
+  if (anon.pinnedBytes !== v.bytes) {
+    return { ...errorVerdict(`control failed: PIN_LONGTERM of anonymous memory pinned ${anon.pinnedBytes} of ${v.bytes} bytes`, out, timings), details };
+  }
+  if (basic.pinnedBytes !== v.bytes) {
+    return { ...errorVerdict(`control failed: PIN_BASIC (short-term) of the DAX mapping pinned ${basic.pinnedBytes} of ${v.bytes} bytes`, out, timings), details };
+  }
+  if (longterm.pinnedBytes === 0) {
+    return { status: 'pass', reason: 'gup_test PIN_LONGTERM on an fsdax mapping pinned nothing (refused); short-term pins and anonymous long-term pins worked', timings, details };
+  }
+  return {
+    status: 'fail',
+    reason: `gup_test PIN_LONGTERM pinned ${longterm.pinnedBytes} of ${v.bytes} bytes of an fsdax mapping (FOLL_LONGTERM on fsdax must be refused)`,
+    timings,
+    details,
+  };
+}
+
+/** The mm selftest gup_test: FOLL_LONGTERM on fsdax refused, with anonymous and short-term controls. */
+export const gupLongterm: Workload = {
+  name: 'gup-longterm',
+  description:
+    "Runs the kernel's own mm selftest gup_test (tools/testing/selftests/mm), compiled from the same " +
+    'tree as the kernel under test (CONFIG_GUP_TEST, /sys/kernel/debug/gup_test), and parses its KTAP ' +
+    'output. PIN_LONGTERM_BENCHMARK calls pin_user_pages(FOLL_LONGTERM) over a MAP_SHARED mapping of a ' +
+    'file on the DAX filesystem; check_vma_flags() in mm/gup.c must refuse it (vma_is_fsdax), so nothing ' +
+    'is pinned. The pin is read-only (-W) so that the fsdax check is the only thing that can refuse it ' +
+    '(long-term write pins of shared file mappings are refused anyway, with EFAULT). Controls: the same long-term pin of anonymous memory pins every page, and a short-term ' +
+    'PIN_BASIC_TEST of the DAX mapping pins every page (a failed control is an error, not a pass). ' +
+    'Oracle: zero bytes pinned long-term on fsdax. Records the pin times gup_test reports.',
+  params: PARAMS,
+  command,
+  judge,
+};

@@ -5,6 +5,7 @@ import type { Verdict } from '../results/types.js';
 import { checkResult, errnoName, errorVerdict, nsToMs, requireFields } from './guest-json.js';
 import { caseFilePath, enumParam } from './params.js';
 import { afterPinMs, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS } from './pin-checks.js';
+import { judgeKill } from './pin-signal-kill.js';
 import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
 
 /** Pages of the file pinsignal maps (PS_PAGES in pinsignal.c). */
@@ -17,9 +18,10 @@ const EINTR = 4;
 
 const PARAMS: Record<string, ParamDef> = {
   mode: {
-    values: ['eintr', 'restart'],
-    default: ['eintr', 'restart'],
-    description: 'The SIGALRM handler: installed without SA_RESTART (eintr) or with it (restart).',
+    values: ['eintr', 'restart', 'kill'],
+    default: ['eintr', 'restart', 'kill'],
+    description: 'SIGALRM to the truncating thread with a handler installed without SA_RESTART (eintr) or with it ' +
+      '(restart); or SIGKILL to a truncating child process (kill).',
   },
 };
 
@@ -42,6 +44,7 @@ function command(tc: TestCase, env: GuestEnv): string[] {
 
 function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
   const mode = enumParam(tc, 'mode', PARAMS.mode!);
+  if (mode === 'kill') return judgeKill(out, env, PINSIGNAL_INDEX);
   const checked = checkResult('pinsignal', out);
   if ('verdict' in checked) return checked.verdict;
   const fields = requireFields('pinsignal', checked.line, FIELDS, out);
@@ -75,6 +78,9 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
     return { ...errorVerdict(reason, out, timings), details };
   }
   if (v.handled_ns < 0) return { ...errorVerdict('SIGALRM was not handled by the truncating thread', out, timings), details };
+  if (v.handled_ns < v.trunc_start_ns) {
+    return { ...errorVerdict('SIGALRM was handled before ftruncate was called (the thread was not scheduled in time)', out, timings), details };
+  }
 
   const interrupted = v.trunc_ret === -1 && v.trunc_errno === EINTR;
   if (v.trunc_ret !== 0 && !interrupted) return verdict('fail', `ftruncate failed with ${errnoName(v.trunc_errno)}`);
@@ -93,10 +99,11 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
     return verdict('fail', `ftruncate succeeded but the size is ${v.size_at_return} at return, ${v.size_after} ` +
       'after the read, expected 0');
   }
-  return verdict('pass', mode === 'restart'
-    ? `ftruncate was restarted after SIGALRM and completed ${afterReadMs} ms after the read, size 0`
-    : `ftruncate was not interrupted and completed ${afterReadMs} ms after the read, size 0 ` +
-      '(the kernel waits TASK_INTERRUPTIBLE, so EINTR was expected)');
+  if (mode === 'eintr') {
+    return verdict('fail', `ftruncate was not interrupted by SIGALRM: it completed ${afterReadMs} ms after the read, ` +
+      'so the layout-break wait ignored the signal (it must sleep TASK_INTERRUPTIBLE and return EINTR)');
+  }
+  return verdict('pass', `ftruncate was restarted after SIGALRM and completed ${afterReadMs} ms after the read, size 0`);
 }
 
 /** ftruncate waiting for a pinned DAX page, hit by SIGALRM without or with SA_RESTART. */
@@ -111,11 +118,13 @@ export const pinSignal: Workload = {
     'so a signal ends the wait with -ERESTARTSYS before any size change (ext4_setattr and ' +
     'xfs_vn_setattr break layouts before truncating). Without SA_RESTART (mode eintr) ftruncate must ' +
     'then return EINTR with the size unchanged; with SA_RESTART (mode restart) it is restarted, waits ' +
-    'again and must complete after the pin with size 0. Oracle: eintr passes on EINTR with the size ' +
-    'unchanged, or on a completion after the pin with size 0 (an uninterruptible wait); it fails on a ' +
-    'success before the read completed or an EINTR that changed the size. restart passes only on a ' +
-    'completion after the pin with size 0. A pin not held, or a truncate or signal too late to ' +
-    'overlap it, is an error.',
+    'again and must complete after the pin with size 0. With mode kill the ftruncate runs in a child ' +
+    'process that is sent SIGKILL while it waits: the wait must end at once (the child is reaped well ' +
+    'before the read completes), the size must be unchanged, and the next ftruncate on the file (in the ' +
+    'parent) must find nothing left locked: it waits for the pin and succeeds with size 0. Oracle: eintr ' +
+    'passes only on EINTR with the size unchanged (an uninterruptible wait that completes after the pin ' +
+    'fails); restart passes only on a completion after the pin with size 0; any success before the read ' +
+    'completed fails. A pin not held, or a truncate or signal too late to overlap it, is an error.',
   params: PARAMS,
   command,
   judge,

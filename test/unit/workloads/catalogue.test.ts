@@ -43,7 +43,7 @@ describe('catalogue', () => {
     );
     expect(defs['register-buffers']).toEqual({});
     expect(Object.keys(defs['pin-unlink']!).sort()).toEqual(['index', 'pages']);
-    expect(defs['pin-signal']!.mode!.values).toEqual(['eintr', 'restart']);
+    expect(defs['pin-signal']!.mode!.values).toEqual(['eintr', 'restart', 'kill']);
     expect(Object.keys(defs['pin-reuse']!).sort()).toEqual(['index', 'pages', 'pin']);
     expect(defs['pin-reuse']!.pin!.values).toEqual(['iopoll', 'pread']);
     expect(Object.keys(defs['fio-fixedbufs']!)).toEqual(['reads']);

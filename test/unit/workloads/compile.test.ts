@@ -83,7 +83,7 @@ describe('compileGuestPrograms', { timeout: 60_000 }, () => {
       ['pinrace', ['--file', 'x', '--pages', '4', '--index', '0', '--pin', 'aio', '--race', 'rename',
         '--dev', '/dev/null'], /--race must be/],
       ['pinunlink', ['--file', 'x', '--pages', '4', '--index', '4', '--dev', '/dev/null'], /--index/],
-      ['pinsignal', ['--file', 'x', '--mode', 'kill', '--dev', '/dev/null'], /--mode must be eintr or restart/],
+      ['pinsignal', ['--file', 'x', '--mode', 'stop', '--dev', '/dev/null'], /--mode must be eintr, restart or kill/],
       ['pinreuse', ['--file', 'x', '--pages', '4', '--index', '4', '--dev', '/dev/null', '--pin', 'pread'], /--index/],
       ['pinreuse', ['--file', 'x', '--pages', '4', '--index', '0', '--dev', '/dev/null', '--pin', 'dma'], /--pin must be iopoll or pread/],
       ['pinreuse', ['--file', 'x', '--pages', '4', '--index', '0', '--dev', '/dev/null', '--pin', 'pread', '--hold-ms', '0'], /--hold-ms/],
@@ -120,11 +120,15 @@ describe('compileGuestPrograms', { timeout: 60_000 }, () => {
       for (const race of RACES) {
         const r = await execa(join(binDir, 'pinrace'), ['--file', join(work, `a-${pin}-${race}`), '--pages', '8',
           '--index', race === 'collapse' ? '6' : '3', '--pin', pin, '--race', race, '--dev', dev,
-          '--lead-ms', '2'], { reject: false });
+          '--lead-ms', '25'], { reject: false });
         const what = `${pin}/${race}: ${r.stdout}`;
         expect(r.exitCode, what).toBe(0);
         const line = parseResultLine(r.stdout)!;
-        expect(line.read_ret, what).toBe(PIN_INFO[pin].bytes);
+        // Nothing pins on the host: a read still running when the racer truncated the buffer's
+        // file (a loaded host) ends in EFAULT. That is the host's race, not a program bug.
+        const overtaken = (line.read_end_ns as number) > (line.race_start_ns as number);
+        if (overtaken && line.read_ret === -1) expect(line.read_errno, what).toBe(14);
+        else expect(line.read_ret, what).toBe(PIN_INFO[pin].bytes);
         expect(line.size_expected, what).toBe(RACE_INFO[race].sizeAfter(8));
         if (line.race_ret === 0) {
           expect(line, what).toMatchObject({ size_after: line.size_expected, data_ok: true });
@@ -156,6 +160,12 @@ describe('compileGuestPrograms', { timeout: 60_000 }, () => {
       expect(parseResultLine(s.stdout)).toMatchObject({ mode, index: 5, pages: 16, read_ret: 4096, trunc_ret: 0,
         size_before: 65536, size_at_return: 0, size_after: 0, dax: false });
     }
+    // kill: on the host the child's ftruncate does not wait, so it has exited 0 before the SIGKILL.
+    const k = await execa(join(binDir, 'pinsignal'), ['--file', join(work, 'sig-kill'), '--mode', 'kill',
+      '--dev', dev, '--lead-ms', '2', '--signal-ms', '200'], { reject: false });
+    expect(k.exitCode, k.stdout).toBe(0);
+    expect(parseResultLine(k.stdout)).toMatchObject({ mode: 'kill', read_ret: 4096, child_killed: false, child_exit: 0,
+      size_before: 65536, size_after_kill: 0, next_ret: 0, size_after: 0, dax: false });
   });
 
   it('runs pinreuse on the host when the DAX check is compiled out (no fill, G as long as F)', async () => {

@@ -33,7 +33,7 @@ describe('pin-signal command()', () => {
     ]);
     expect(pinSignal.command(restart, { ...ENV, pinMs: 200 }).slice(3)).toEqual(
       ['--mode', 'restart', '--dev', '/dev/nullb0', '--lead-ms', '40', '--signal-ms', '40']);
-    expect(() => pinSignal.command(testCase('pin-signal', { mode: 'kill' }), ENV)).toThrow(/eintr, restart/);
+    expect(() => pinSignal.command(testCase('pin-signal', { mode: 'stop' }), ENV)).toThrow(/eintr, restart, kill/);
   });
 
   it('writes down what the kernel does', () => {
@@ -50,10 +50,17 @@ describe('pin-signal judge(): eintr', () => {
       'completed, size unchanged');
   });
 
-  it('passes a completion after the pin (an uninterruptible wait), noting that EINTR was expected', () => {
+  it('fails a completion after the pin: the wait ignored the signal', () => {
     const v = pinSignal.judge(eintr, output(line(514)), ENV);
-    expect(v.status).toBe('pass');
-    expect(v.reason).toContain('was not interrupted and completed 2 ms after the read, size 0');
+    expect(v.status).toBe('fail');
+    expect(v.reason).toBe('ftruncate was not interrupted by SIGALRM: it completed 2 ms after the read, so the ' +
+      'layout-break wait ignored the signal (it must sleep TASK_INTERRUPTIBLE and return EINTR)');
+  });
+
+  it('is an error when the signal was handled before ftruncate was called', () => {
+    const v = pinSignal.judge(eintr, output(line(514, { handled_ns: ns(105) })), ENV);
+    expect(v.status).toBe('error');
+    expect(v.reason).toMatch(/^SIGALRM was handled before ftruncate was called/);
   });
 
   it('fails an EINTR that changed the size', () => {
@@ -119,5 +126,55 @@ describe('pin-signal judge(): error', () => {
     expect(pinSignal.judge(eintr, output(l), ENV).reason).toBe('pinsignal result lacks handled_ns');
     expect(pinSignal.judge(eintr, output({ error: 'sigaction failed', errno: 22 }, { exitCode: 3 }), ENV).reason)
       .toBe('pinsignal: sigaction failed: EINVAL (22)');
+  });
+});
+
+const kill = testCase('pin-signal', { mode: 'kill' });
+
+/**
+ * A pinsignal --mode kill line, times in ms: read 10 -> 512; the child's ftruncate starts at 110,
+ * SIGKILL at 210, reaped at reaped; the next ftruncate runs from reaped+1 to nextEnd.
+ */
+function killLine(reaped: number, nextEnd: number, over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    mode: 'kill', index: 5, pages: 16, lead_ms: 100, signal_ms: 100,
+    read_start_ns: ns(10), read_end_ns: ns(512), read_ret: 4096, read_errno: 0,
+    trunc_start_ns: ns(110), kill_ns: ns(210), reaped_ns: ns(reaped), child_killed: true, child_exit: -1,
+    size_before: 65536, size_after_kill: 65536,
+    next_start_ns: ns(reaped + 1), next_end_ns: ns(nextEnd), next_ret: 0, next_errno: 0, size_after: 0, dax: true,
+    ...over,
+  };
+}
+
+describe('pin-signal judge(): kill', () => {
+  it('passes when SIGKILL ends the wait at once and the next ftruncate waits and succeeds', () => {
+    const v = pinSignal.judge(kill, output(killLine(211, 513)), ENV);
+    expect(v.status).toBe('pass');
+    expect(v.reason).toBe('SIGKILL ended the waiting ftruncate 1 ms after the kill (299 ms before the read completed), ' +
+      'size unchanged; the next ftruncate waited for the pin and succeeded');
+    expect(v.timings).toMatchObject({ reapAfterKillMs: 1, nextAfterReadMs: 1 });
+  });
+
+  it('fails when the killed ftruncate only ended with the pin (an unkillable wait)', () => {
+    const v = pinSignal.judge(kill, output(killLine(511, 513)), ENV);
+    expect(v.status).toBe('fail');
+    expect(v.reason).toMatch(/^SIGKILL did not end the wait: the killed ftruncate ended 1 ms after the pinned read completed/);
+  });
+
+  it('fails a size change by the killed call, a failing or early next ftruncate, and a child that finished early', () => {
+    expect(pinSignal.judge(kill, output(killLine(211, 513, { size_after_kill: 0 })), ENV).reason)
+      .toBe('the killed ftruncate changed the size to 0 (was 65536)');
+    expect(pinSignal.judge(kill, output(killLine(211, 513, { next_ret: -1, next_errno: 5 })), ENV).reason)
+      .toBe('the next ftruncate after the kill failed with EIO (5)');
+    expect(pinSignal.judge(kill, output(killLine(211, 215)), ENV).reason)
+      .toBe('the next ftruncate after the kill returned 295 ms before the pinned read completed (page 5 was still pinned)');
+    expect(pinSignal.judge(kill, output(killLine(211, 513, { child_killed: false, child_exit: 0 })), ENV).reason)
+      .toBe("the child's ftruncate completed before SIGKILL, while page 5 was pinned");
+  });
+
+  it('is an error when the kill came too late or the child failed on its own', () => {
+    expect(pinSignal.judge(kill, output(killLine(500, 513, { kill_ns: ns(490) })), ENV).status).toBe('error');
+    expect(pinSignal.judge(kill, output(killLine(211, 513, { child_killed: false, child_exit: 3 })), ENV).reason)
+      .toMatch(/^the truncating child exited with 3 before SIGKILL/);
   });
 });

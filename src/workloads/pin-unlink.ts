@@ -3,8 +3,8 @@
 import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
 import { checkResult, errnoName, errorVerdict, nsToMs, requireFields } from './guest-json.js';
-import { caseFilePath, intParam } from './params.js';
-import { indexProblem, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem } from './pin-checks.js';
+import { caseFilePath, enumParam, intParam } from './params.js';
+import { afterPinMs, indexProblem, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS, type PinIo } from './pin-checks.js';
 import { PAGE } from './pin-race-params.js';
 import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
 
@@ -17,6 +17,11 @@ const PARAMS: Record<string, ParamDef> = {
     default: [16],
     description: 'File size in 4 KiB pages (1 to 65536); must be larger than index.',
   },
+  umount: {
+    values: ['no', 'yes'],
+    default: ['no', 'yes'],
+    description: 'yes: after munmap, still during the read, unmount the filesystem (then mount it again).',
+  },
 };
 
 const FIELDS = [
@@ -24,6 +29,8 @@ const FIELDS = [
   'unlink_start_ns', 'unlink_end_ns', 'unlink_ret', 'unlink_errno',
   'close_end_ns', 'close_ret', 'close_errno', 'munmap_end_ns', 'munmap_ret', 'munmap_errno',
 ] as const;
+
+const UMOUNT_FIELDS = ['umount_start_ns', 'umount_end_ns', 'umount_ret', 'umount_errno', 'remount_ret', 'remount_errno'] as const;
 
 function command(tc: TestCase, env: GuestEnv): string[] {
   return [
@@ -33,6 +40,7 @@ function command(tc: TestCase, env: GuestEnv): string[] {
     '--index', String(intParam(tc, 'index', PARAMS.index!)),
     '--dev', env.delayDevice,
     '--lead-ms', String(leadMs(env.pinMs)),
+    ...(enumParam(tc, 'umount', PARAMS.umount!) === 'yes' ? ['--umount'] : []),
   ];
 }
 
@@ -68,12 +76,49 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
   ];
   const failed = steps.filter(([, ret]) => ret !== 0).map(([n, , e]) => `${n} failed with ${errnoName(e)}`);
   if (failed.length > 0) return { status: 'fail', reason: failed.join('; '), timings, details };
+  if (enumParam(tc, 'umount', PARAMS.umount!) === 'yes') return judgeUmount(checked.line, out, env, io, timings, details);
   return {
     status: 'pass',
     reason:
       `the pinned read completed (${PAGE} bytes) after unlink, close and munmap of the file; ` +
       'the kernel log scan decides the rest',
     timings,
+    details,
+  };
+}
+
+/** The umount step: it must succeed and must not return before the pinned read completed. */
+function judgeUmount(
+  line: Record<string, unknown>,
+  out: GuestOutput,
+  env: GuestEnv,
+  io: PinIo,
+  timings: Record<string, number>,
+  details: Record<string, number>,
+): Verdict {
+  const fields = requireFields('pinunlink', line, UMOUNT_FIELDS, out);
+  if ('verdict' in fields) return fields.verdict;
+  const u = fields.values;
+  const umountAfterPinMs = afterPinMs(u.umount_end_ns, io, env.pinMs);
+  const t = { ...timings, umountMs: nsToMs(u.umount_end_ns - u.umount_start_ns), umountAfterPinMs };
+  if (u.umount_ret !== 0) return { ...errorVerdict(`umount failed with ${errnoName(u.umount_errno)}`, out, t), details };
+  if (u.remount_ret !== 0) {
+    return { ...errorVerdict(`mounting the filesystem again failed with ${errnoName(u.remount_errno)}`, out, t), details };
+  }
+  if (umountAfterPinMs < -TOLERANCE_MS) {
+    return {
+      status: 'fail',
+      reason: `umount returned ${-umountAfterPinMs} ms before the pinned read completed: the filesystem went away ` +
+        'while DMA into its unlinked file was in flight',
+      timings: t,
+      details,
+    };
+  }
+  return {
+    status: 'pass',
+    reason: `umount waited for the pin: it returned ${umountAfterPinMs} ms after the pinned read completed; ` +
+      'the kernel log scan decides the rest',
+    timings: t,
     details,
   };
 }
@@ -92,7 +137,9 @@ export const pinUnlink: Workload = {
     'WARN in dax_disassociate_entry or a "Bad page state" fails the case. The workload itself ' +
     'passes when the read completed with all its bytes and the program exited 0, fails when the ' +
     'read (or unlink, close, munmap) failed, and is an error when the pin was not held or the ' +
-    'unlink started too late.',
+    'unlink started too late. With umount=yes the program then unmounts the filesystem, still while ' +
+    'the read is in flight, and mounts it again after the read: umount must not return before the ' +
+    'pin is released (timing oracle, same tolerance as pin-race), and must print no warning.',
   params: PARAMS,
   command,
   judge,

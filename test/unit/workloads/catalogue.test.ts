@@ -42,7 +42,7 @@ describe('catalogue', () => {
       ['truncate', 'punch', 'otrunc', 'zero', 'collapse', 'insert', 'clone', 'dedupe'],
     );
     expect(defs['register-buffers']).toEqual({});
-    expect(Object.keys(defs['pin-unlink']!).sort()).toEqual(['index', 'pages']);
+    expect(Object.keys(defs['pin-unlink']!).sort()).toEqual(['index', 'pages', 'umount']);
     expect(defs['pin-signal']!.mode!.values).toEqual(['eintr', 'restart', 'kill']);
     expect(Object.keys(defs['pin-reuse']!).sort()).toEqual(['index', 'pages', 'pin']);
     expect(defs['pin-reuse']!.pin!.values).toEqual(['iopoll', 'pread']);

@@ -72,3 +72,37 @@ describe('pin-unlink', () => {
     expect(pinUnlink.judge(tc, output(line({ dax: false })), ENV).reason).toBe('file is not DAX');
   });
 });
+
+describe('pin-unlink umount=yes', () => {
+  const um = testCase('pin-unlink', { index: 5, pages: 16, umount: 'yes' });
+  // The umount starts at 114.5 ms; the read completes at 512.3 ms (start + 500 ms pin).
+  const umLine = (end: number, over: Record<string, unknown> = {}) =>
+    line({ umount: true, umount_start_ns: ns(114.5), umount_end_ns: ns(end), umount_ret: 0, umount_errno: 0,
+      remount_ret: 0, remount_errno: 0, ...over });
+
+  it('adds --umount to the argv', () => {
+    expect(pinUnlink.command(um, ENV).at(-1)).toBe('--umount');
+  });
+
+  it('passes when umount returned after the pinned read completed', () => {
+    const v = pinUnlink.judge(um, output(umLine(515)), ENV);
+    expect(v.status).toBe('pass');
+    expect(v.reason).toBe('umount waited for the pin: it returned 2.7 ms after the pinned read completed; ' +
+      'the kernel log scan decides the rest');
+    expect(v.timings).toMatchObject({ umountMs: 400.5, umountAfterPinMs: 2.7 });
+  });
+
+  it('fails when umount returned while the page was still pinned', () => {
+    const v = pinUnlink.judge(um, output(umLine(120)), ENV);
+    expect(v.status).toBe('fail');
+    expect(v.reason).toBe('umount returned 392.3 ms before the pinned read completed: the filesystem went away ' +
+      'while DMA into its unlinked file was in flight');
+  });
+
+  it('is an error when umount or the remount failed', () => {
+    expect(pinUnlink.judge(um, output(umLine(120, { umount_ret: -1, umount_errno: 16 })), ENV).reason)
+      .toMatch(/^umount failed with EBUSY \(16\)/);
+    expect(pinUnlink.judge(um, output(umLine(515, { remount_ret: -1, remount_errno: 22 })), ENV).reason)
+      .toMatch(/^mounting the filesystem again failed with EINVAL \(22\)/);
+  });
+});

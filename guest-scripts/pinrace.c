@@ -24,7 +24,7 @@ static void usage(const char *msg)
 	fprintf(stderr, "pinrace: %s\nusage: pinrace --file PATH --pages N --index I "
 		"--pin pread|io_uring|pwrite|preadv|io_uring_write|aio "
 		"--race truncate|punch|otrunc|zero|collapse|insert|clone|dedupe "
-		"--dev DEV [--lead-ms M]\n", msg);
+		"--dev DEV [--lead-ms M] [--unmap]\n", msg);
 	die_json(2, msg, 0);
 }
 
@@ -35,14 +35,17 @@ int main(int argc, char **argv)
 	struct pin_args a = { .pages = -1, .index = -1, .lead_ms = 100 };
 	static const struct option opts[] = {
 		PIN_ARG_OPTIONS, { "pin", required_argument, 0, 'p' },
-		{ "race", required_argument, 0, 'r' }, { 0, 0, 0, 0 },
+		{ "race", required_argument, 0, 'r' }, { "unmap", no_argument, 0, 'u' }, { 0, 0, 0, 0 },
 	};
+	int unmap = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'p')
 			pin_s = optarg;
 		else if (c == 'r')
 			race_s = optarg;
+		else if (c == 'u')
+			unmap = 1;
 		else if (!pin_arg(&a, c))
 			usage("unknown option");
 	}
@@ -78,6 +81,9 @@ int main(int argc, char **argv)
 
 	pthread_t th;
 	start_and_wait(&th, pin_thread, &p, &p.about_to_submit, lead_ms);
+	/* --unmap: drop the mapping while the pin is held (the pin keeps its page reference). */
+	if (unmap && munmap(map, (size_t)(pages * DAXLAB_PAGE)) != 0)
+		die_json(3, "munmap during the pin failed", errno);
 
 	int64_t race_start = now_ns();
 	int race_ret = race_run(&r);
@@ -96,14 +102,15 @@ int main(int argc, char **argv)
 	       "\"read_start_ns\":%lld,\"read_end_ns\":%lld,\"read_ret\":%ld,\"read_errno\":%d,"
 	       "\"race_start_ns\":%lld,\"race_end_ns\":%lld,\"race_ret\":%d,\"race_errno\":%d,"
 	       "\"size_before\":%ld,\"size_after\":%lld,\"size_expected\":%ld,\"data_ok\":%s,"
-	       "\"dax\":%s}\n",
+	       "\"unmapped\":%s,\"dax\":%s}\n",
 	       pin_s, race_s, index, pages, lead_ms,
 	       (long long)(p.start_ns - t0), (long long)(p.end_ns - t0), p.ret, p.err,
 	       (long long)(race_start - t0), (long long)(race_end - t0), race_ret, race_errno,
 	       pages * DAXLAB_PAGE, (long long)st.st_size, race_expected_size(&r),
-	       data_ok ? "true" : "false", dax == 1 ? "true" : "false");
+	       data_ok ? "true" : "false", unmap ? "true" : "false", dax == 1 ? "true" : "false");
 	fflush(stdout);
-	munmap(map, (size_t)(pages * DAXLAB_PAGE));
+	if (!unmap)
+		munmap(map, (size_t)(pages * DAXLAB_PAGE));
 	close(r.fd);
 	return 0;
 }

@@ -128,7 +128,7 @@ export async function buildKernel(spec: KernelSpec, o: BuildOptions): Promise<Bu
     const selftestDir = join(obj, 'daxlab-selftests');
     const selftests = await buildSelftests(paths.src, obj, finalConfig, selftestDir, say);
     const seconds = (Date.now() - started) / 1000;
-    const files = { image, config: objConfig, log: logFile, selftests: { dir: selftestDir, names: selftests } };
+    const files = { image, config: objConfig, log: logFile, selftests: { dir: selftestDir, names: selftests.built } };
     const artifact = await storeArtifact(o.cacheRoot, key, files, {
       label: spec.label,
       source: source.identity,

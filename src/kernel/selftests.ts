@@ -15,6 +15,12 @@ export interface SelftestProgram {
   sources: string[];
 }
 
+/** What buildSelftests did: the programs built, and those skipped with the reason. */
+export interface SelftestBuild {
+  built: string[];
+  skipped: Array<{ name: string; why: string }>;
+}
+
 export const SELFTEST_PROGRAMS: readonly SelftestProgram[] = [
   {
     name: 'gup_test',
@@ -42,7 +48,8 @@ export function selftestGccArgs(p: SelftestProgram, src: string, headers: string
 
 /**
  * Install the tree's uapi headers into obj/usr/include (make headers) and compile the
- * programs the config calls for into outDir. Returns the built program names.
+ * programs the config calls for into outDir. A program whose sources this tree lacks (an older
+ * layout) is skipped, and its workload then reports a skip.
  */
 export async function buildSelftests(
   src: string,
@@ -50,9 +57,15 @@ export async function buildSelftests(
   config: string,
   outDir: string,
   say: (m: string) => void = () => undefined,
-): Promise<string[]> {
-  const wanted = selftestsFor(config);
-  if (wanted.length === 0) return [];
+): Promise<SelftestBuild> {
+  const skipped: SelftestBuild['skipped'] = [];
+  const wanted = selftestsFor(config).filter((p) => {
+    const missing = p.sources.find((f) => !existsSync(join(src, f)));
+    if (missing) skipped.push({ name: p.name, why: `${missing} is not in this tree` });
+    return !missing;
+  });
+  for (const s of skipped) say(`selftests: not building ${s.name}: ${s.why}`);
+  if (wanted.length === 0) return { built: [], skipped };
   say(`selftests: ${wanted.map((p) => p.name).join(', ')} (make headers, gcc)`);
   await run('make', ['-C', src, `O=${obj}`, 'ARCH=x86_64', 'headers'], { errorCode: 'BUILD_FAILED', what: 'install the kernel uapi headers (make headers)' });
   const headers = join(obj, 'usr/include');
@@ -64,5 +77,5 @@ export async function buildSelftests(
       what: `compile selftest ${p.name} from ${p.sources.join(' ')}`,
     });
   }
-  return wanted.map((p) => p.name);
+  return { built: wanted.map((p) => p.name), skipped };
 }

@@ -4,6 +4,7 @@ import { fault } from './fault.js';
 import { fioFixedbufs } from './fio-fixedbufs.js';
 import { fioRace } from './fio-race.js';
 import { gupLongterm } from './gup-longterm.js';
+import { pinMunmap } from './pin-munmap.js';
 import { pinRace } from './pin-race.js';
 import { pinReuse } from './pin-reuse.js';
 import { pinSignal } from './pin-signal.js';
@@ -17,6 +18,7 @@ export const WORKLOADS: Record<string, Workload> = {
   [registerBuffers.name]: registerBuffers,
   [gupLongterm.name]: gupLongterm,
   [pinUnlink.name]: pinUnlink,
+  [pinMunmap.name]: pinMunmap,
   [pinSignal.name]: pinSignal,
   [pinReuse.name]: pinReuse,
   [fioFixedbufs.name]: fioFixedbufs,

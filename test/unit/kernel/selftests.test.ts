@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { selftestGccArgs, selftestsFor, SELFTEST_PROGRAMS } from '../../../src/kernel/selftests.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSelftests, selftestGccArgs, selftestsFor, SELFTEST_PROGRAMS } from '../../../src/kernel/selftests.js';
 
 describe('selftests', () => {
   it('builds gup_test only when the final config has CONFIG_GUP_TEST=y', () => {
@@ -19,5 +22,17 @@ describe('selftests', () => {
       '/t/src/tools/testing/selftests/mm/gup_test.c',
       '/t/src/tools/testing/selftests/mm/vm_util.c',
     ]);
+  });
+
+  it('skips, without running make, a program whose sources the tree lacks, and says why', async () => {
+    const tree = mkdtempSync(join(tmpdir(), 'daxlab-selftests-'));
+    try {
+      const said: string[] = [];
+      const r = await buildSelftests(tree, join(tree, 'obj'), 'CONFIG_GUP_TEST=y\n', join(tree, 'out'), (m) => said.push(m));
+      expect(r).toEqual({ built: [], skipped: [{ name: 'gup_test', why: 'tools/testing/selftests/mm/gup_test.c is not in this tree' }] });
+      expect(said).toEqual(['selftests: not building gup_test: tools/testing/selftests/mm/gup_test.c is not in this tree']);
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
+    }
   });
 });

@@ -114,9 +114,11 @@ describe('plans/catalogue.yaml', () => {
   const ctx = { baseDir: dirname(file), configsDir: join(ROOT, 'kernel-configs'), fileExists: existsSync, knownWorkloads: workloadParamDefs() };
   const { plan, issues } = parsePlanText(readFileSync(file, 'utf8'), file, ctx);
 
-  it('parses and lists the 6.12 pin-unlink eviction issue', () => {
+  it('parses and lists the 6.12 pin-unlink eviction and pin-munmap issues', () => {
     expect(issues).toEqual([]);
-    expect(plan?.known).toHaveLength(1);
+    expect(plan?.known).toHaveLength(2);
+    expect(plan?.known[1]?.case).toBe('*/pin-munmap/*');
+    expect(plan?.known[1]?.reason).toContain('mapping_mapped');
     expect(plan?.known[0]?.case).toBe('*/pin-unlink/*');
     expect(plan?.known[0]?.reason).toContain('dax_disassociate_entry');
     expect(plan?.known[0]?.ref).toContain('fs/dax: properly refcount fs dax pages');

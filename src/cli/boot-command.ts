@@ -3,16 +3,14 @@ import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { probeHost } from '../host/probe.js';
 import type { Plan } from '../plan/types.js';
-import { bootGuest } from '../run/boot-guest.js';
+import type { BootedGuest } from '../run/booted-guest.js';
 import { assertHostReady } from '../run/host-check.js';
 import { installSignalHandlers } from '../run/signals.js';
 import { buildPlanKernel, progressPrinter } from './build-command.js';
-import { GUEST_SCRIPTS_DIR } from './paths.js';
-import { cacheRoot } from '../kernel/cache-dir.js';
-import { compileGuestPrograms } from '../workloads/compile.js';
+import { guestBooter } from './guest-booter.js';
 
 // A login shell on a pty, with the local terminal in raw mode for the duration.
-async function interactiveShell(booted: Awaited<ReturnType<typeof bootGuest>>): Promise<number> {
+async function interactiveShell(booted: BootedGuest): Promise<number> {
   const stdin = process.stdin;
   const raw = stdin.isTTY === true;
   if (raw) stdin.setRawMode(true);
@@ -44,8 +42,8 @@ export async function bootCommand(plan: Plan, flags: { kernel?: string; results:
   const abort = new AbortController();
   const signals = installSignalHandlers(abort, (m) => process.stderr.write(`${m}\n`));
   say(`${caps.kvm ? 'KVM' : `TCG (KVM not usable: ${caps.kvmReason})`}; serial log ${join(resultsDir, 'serial.log')}`);
-  const guestBin = await compileGuestPrograms(GUEST_SCRIPTS_DIR, join(cacheRoot(), 'guest-bin'));
-  const booted = await bootGuest({ plan, caps, image, binDir: guestBin.binDir, init: join(GUEST_SCRIPTS_DIR, 'init.sh'), serialLog: join(resultsDir, 'serial.log'), signal: abort.signal });
+  const boot = await guestBooter(plan, caps);
+  const booted = await boot(image, join(resultsDir, 'serial.log'), abort.signal);
   try {
     say(`guest ready in ${(booted.timings.readyMs / 1000).toFixed(1)} s; workload programs in ${booted.binDir}`);
     if (argv.length === 0) return await interactiveShell(booted);

@@ -4,7 +4,6 @@
 import { join } from 'node:path';
 import { DaxlabError, EXIT } from '../errors.js';
 import { probeHost } from '../host/probe.js';
-import { cacheRoot } from '../kernel/cache-dir.js';
 import { expandPlan } from '../plan/expand.js';
 import { parseShard, shard } from '../plan/shard.js';
 import type { Plan } from '../plan/types.js';
@@ -13,15 +12,13 @@ import { ReporterDispatcher } from '../results/dispatch.js';
 import { writeReports } from '../results/files.js';
 import { EventLog } from '../results/jsonl.js';
 import type { CaseResult, RunSummary } from '../results/types.js';
-import { bootGuest } from '../run/boot-guest.js';
 import { unrunResult } from '../run/case-result.js';
 import { countStatuses, exitCodeFor } from '../run/exit-code.js';
 import { assertHostReady, unsupportedBackend } from '../run/host-check.js';
 import { runPlanCases } from '../run/run-plan.js';
 import { installSignalHandlers } from '../run/signals.js';
-import { compileGuestPrograms } from '../workloads/compile.js';
 import { buildPlanKernel } from './build-command.js';
-import { GUEST_SCRIPTS_DIR } from './paths.js';
+import { guestBooter } from './guest-booter.js';
 import { prepareResultsDir } from './results-dir.js';
 
 /** Flags of `daxlab run`. */
@@ -99,7 +96,7 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
       stages.buildMs = Date.now() - t0;
       await stage('build', `${built.cached ? 'cache hit' : 'built'} in ${built.seconds.toFixed(1)} s: ${built.artifact.image}`);
       t0 = Date.now();
-      const guestBin = await compileGuestPrograms(GUEST_SCRIPTS_DIR, join(cacheRoot(), 'guest-bin'));
+      const boot = await guestBooter(plan, caps, flags.append);
       stages.compileMs = Date.now() - t0;
       let boots = 0;
       const run = await runPlanCases({
@@ -112,17 +109,7 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
         signal: abort.signal,
         stages,
         results,
-        boot: (image, signal) =>
-          bootGuest({
-            plan,
-            caps,
-            image,
-            binDir: guestBin.binDir,
-            init: join(GUEST_SCRIPTS_DIR, 'init.sh'),
-            serialLog: join(resultsDir, serialLogName(++boots)),
-            extraCmdline: flags.append,
-            signal,
-          }),
+        boot: (image, signal) => boot(image, join(resultsDir, serialLogName(++boots)), signal),
       });
       accel = run.accel;
     }

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -179,6 +180,18 @@ static inline unsigned char pattern_at(long off)
 	return (unsigned char)(0xA5 ^ (off / DAXLAB_PAGE) ^ (off % 251));
 }
 
+/* Page faults taken by prepare_file's touch of the mapping: about 2 per 4 KiB page when
+ * the file is mapped with PTEs, about 2 per 2 MiB when PMDs map it (THP, FS_DAX_PMD). */
+static long daxlab_map_faults = -1;
+/* Whether the mapping starts on a 2 MiB boundary (a PMD needs it). */
+static int daxlab_map_2m_aligned;
+
+static inline long minor_faults(void)
+{
+	struct rusage ru;
+	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_minflt : -1;
+}
+
 /* Create or truncate path to pages pages of the known pattern, fsync it, map it
  * MAP_SHARED read-write and touch every page so DAX entries exist.
  * On failure prints an error JSON line and exits 3. Returns the fd. */
@@ -187,6 +200,10 @@ static inline int prepare_file(const char *path, long pages, unsigned char **map
 	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0)
 		die_json(3, "cannot create file", errno);
+	/* One allocation for the whole file, so that a file of 2 MiB or more gets extents the
+	 * filesystem aligns to its 2 MiB stripe (setup-fs.sh), which a PMD can map. */
+	if (fallocate(fd, 0, 0, pages * DAXLAB_PAGE) != 0 && errno != EOPNOTSUPP)
+		die_json(3, "fallocate failed", errno);
 	unsigned char buf[DAXLAB_PAGE];
 	for (long p = 0; p < pages; p++) {
 		for (long i = 0; i < DAXLAB_PAGE; i++)
@@ -201,12 +218,15 @@ static inline int prepare_file(const char *path, long pages, unsigned char **map
 	if (map == MAP_FAILED)
 		die_json(3, "mmap failed", errno);
 	volatile unsigned char *m = map;
+	long faults_before = minor_faults();
 	for (long p = 0; p < pages; p++) {
 		unsigned char v = m[p * DAXLAB_PAGE];
 		if (v != pattern_at(p * DAXLAB_PAGE))
 			die_json(3, "mapping does not show the written pattern", 0);
 		m[p * DAXLAB_PAGE] = v; /* write fault: a writable DAX entry */
 	}
+	daxlab_map_faults = faults_before < 0 ? -1 : minor_faults() - faults_before;
+	daxlab_map_2m_aligned = ((uintptr_t)map & ((2L << 20) - 1)) == 0;
 	*map_out = map;
 	return fd;
 }

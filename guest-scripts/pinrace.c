@@ -102,12 +102,14 @@ int main(int argc, char **argv)
 	       "\"read_start_ns\":%lld,\"read_end_ns\":%lld,\"read_ret\":%ld,\"read_errno\":%d,"
 	       "\"race_start_ns\":%lld,\"race_end_ns\":%lld,\"race_ret\":%d,\"race_errno\":%d,"
 	       "\"size_before\":%ld,\"size_after\":%lld,\"size_expected\":%ld,\"data_ok\":%s,"
-	       "\"unmapped\":%s,\"dax\":%s}\n",
+	       "\"map_faults\":%ld,\"map_2m_aligned\":%s,\"unmapped\":%s,\"dax\":%s}\n",
 	       pin_s, race_s, index, pages, lead_ms,
 	       (long long)(p.start_ns - t0), (long long)(p.end_ns - t0), p.ret, p.err,
 	       (long long)(race_start - t0), (long long)(race_end - t0), race_ret, race_errno,
 	       pages * DAXLAB_PAGE, (long long)st.st_size, race_expected_size(&r),
-	       data_ok ? "true" : "false", unmap ? "true" : "false", dax == 1 ? "true" : "false");
+	       data_ok ? "true" : "false", daxlab_map_faults, daxlab_map_2m_aligned ? "true" : "false",
+	       unmap ? "true" : "false",
+	       dax == 1 ? "true" : "false");
 	fflush(stdout);
 	if (!unmap)
 		munmap(map, (size_t)(pages * DAXLAB_PAGE));

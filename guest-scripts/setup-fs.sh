@@ -50,8 +50,10 @@ for _ in $(seq 1 50); do [ -b "$PMEM" ] && break; sleep 0.1; done
 [ -b "$PMEM" ] || die "$PMEM did not appear"
 
 case $FS in
-  ext4) mkfs.ext4 -F -q -b 4096 "$PMEM" >&2 || die "mkfs.ext4 failed" ;;
-  xfs) mkfs.xfs -f -q "$PMEM" >&2 || die "mkfs.xfs failed" ;;
+  # 2 MiB allocation alignment (512 x 4 KiB), so that files larger than 2 MiB get extents a PMD
+  # can map when the kernel has CONFIG_FS_DAX_PMD (the thp fragment).
+  ext4) mkfs.ext4 -F -q -b 4096 -E stride=512,stripe_width=512 "$PMEM" >&2 || die "mkfs.ext4 failed" ;;
+  xfs) mkfs.xfs -f -q -d su=2m,sw=1 "$PMEM" >&2 || die "mkfs.xfs failed" ;;
 esac
 
 mkdir -p "$MNT"

@@ -82,6 +82,11 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
     index, pages, pin, race,
     readRet: v.read_ret, raceRet: v.race_ret, raceErrno: v.race_errno,
     sizeAfter: v.size_after, dataOk, pinInChangedRange: inRange,
+    // Faults taken touching the mapping: ~2 per page with PTEs, ~2 per 2 MiB with PMDs.
+    ...(typeof checked.line.map_faults === 'number' && checked.line.map_faults >= 0
+      ? { mapFaults: checked.line.map_faults }
+      : {}),
+    ...(typeof checked.line.map_2m_aligned === 'boolean' ? { map2mAligned: checked.line.map_2m_aligned } : {}),
   };
   const invalid = pinProblem(io, env.pinMs) ?? lateStart(call, v.race_start_ns, io);
   if (invalid) return { ...errorVerdict(invalid, out, timings), details };

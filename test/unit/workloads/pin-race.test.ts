@@ -181,3 +181,13 @@ describe('pin-race judge(): error', () => {
     expect(v.reason).toMatch(/^race started too late: ftruncate started 22\.4 ms before the read completed/);
   });
 });
+
+describe('pin-race judge(): how the file was mapped', () => {
+  it('keeps the fault count and the 2 MiB alignment of the mapping when the program reports them', () => {
+    const pmd = pinRace.judge(trunc5, output(pinraceLine({ over: { map_faults: 4, map_2m_aligned: true } })), ENV);
+    expect(pmd.details).toMatchObject({ mapFaults: 4, map2mAligned: true });
+    const none = pinRace.judge(trunc5, output(pinraceLine({ over: { map_faults: -1 } })), ENV);
+    expect(none.details).not.toHaveProperty('mapFaults');
+    expect(none.details).not.toHaveProperty('map2mAligned');
+  });
+});

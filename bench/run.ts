@@ -35,8 +35,19 @@ const hit = await timeIt(() => sh('node', [CLI, 'build', '--results', join(work,
 log(`source ${stock.artifact.meta.source}`);
 const src = await resolveSource(plan.kernel.source);
 const paths = treePaths(cacheRoot(), src.key);
+// The stock kernel's object dir: the one whose .config is the stored config (one obj dir per
+// fragment set; other configs, e.g. thp or debug, have their own).
+const stockConfig = readFileSync(stock.artifact.config, 'utf8');
 const objDirs = (await sh('ls', [paths.base])).split('\n').filter((d) => d.startsWith('obj-'));
-const obj = join(paths.base, objDirs[0]!);
+const objDir = objDirs.find((d) => {
+  try {
+    return readFileSync(join(paths.base, d, '.config'), 'utf8') === stockConfig;
+  } catch {
+    return false;
+  }
+});
+if (!objDir) throw new Error(`no object dir in ${paths.base} holds the stock kernel's .config`);
+const obj = join(paths.base, objDir);
 const makeArgs = ['-C', paths.src, `O=${obj}`, 'ARCH=x86_64', `-j${availableParallelism()}`, 'bzImage', 'CC=ccache gcc'];
 await sh('make', makeArgs);
 const makeNoop = await timeIt(() => sh('make', makeArgs));

@@ -144,6 +144,17 @@ static inline int pin_arg(struct pin_args *a, int c)
 	}
 }
 
+/* The first problem with a's file size, page index and lead time, or NULL when they are valid. */
+static inline const char *pin_args_error(const struct pin_args *a)
+{
+	const char *e = pages_index_error(a->pages, a->index);
+	if (e)
+		return e;
+	if (a->lead_ms < 0 || a->lead_ms > 60000)
+		return "--lead-ms must be an integer from 0 to 60000";
+	return NULL;
+}
+
 /* The index of s in names[0..count), or -1 when it is none of them. */
 static inline int name_index(const char *const *names, int count, const char *s)
 {

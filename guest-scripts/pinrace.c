@@ -55,10 +55,8 @@ int main(int argc, char **argv)
 		usage("unexpected argument");
 	if (!file || !dev || !pin_s || !race_s)
 		usage("--file, --pages, --index, --pin, --race and --dev are required");
-	if (pages_index_error(pages, index))
-		usage(pages_index_error(pages, index));
-	if (lead_ms < 0 || lead_ms > 60000)
-		usage("--lead-ms must be an integer from 0 to 60000");
+	if (pin_args_error(&a))
+		usage(pin_args_error(&a));
 	int pin = pin_parse(pin_s);
 	if (pin < 0)
 		usage("--pin must be pread, io_uring, pwrite, preadv, io_uring_write or aio");

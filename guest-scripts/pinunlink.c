@@ -60,10 +60,8 @@ int main(int argc, char **argv)
 		usage("unexpected argument");
 	if (!file || !dev)
 		usage("--file, --pages, --index and --dev are required");
-	if (pages_index_error(pages, index))
-		usage(pages_index_error(pages, index));
-	if (lead_ms < 0 || lead_ms > 60000)
-		usage("--lead-ms must be an integer from 0 to 60000");
+	if (pin_args_error(&a))
+		usage(pin_args_error(&a));
 
 	unsigned char *map;
 	int fd = prepare_file(file, pages, &map);

@@ -36,14 +36,15 @@ export async function bootCommand(plan: Plan, flags: { kernel?: string; results:
   const resultsDir = resolve(flags.results);
   mkdirSync(resultsDir, { recursive: true });
   const say = progressPrinter(process.stderr, 'boot');
-  const image = flags.kernel
-    ? resolve(flags.kernel)
-    : (await buildPlanKernel(plan, join(resultsDir, 'build'), progressPrinter(process.stderr, 'build'))).artifact.image;
+  // A --kernel image comes without the selftests daxlab builds from a tree; a built one has them.
+  const kernel = flags.kernel
+    ? { image: resolve(flags.kernel), selftests: undefined }
+    : (await buildPlanKernel(plan, join(resultsDir, 'build'), progressPrinter(process.stderr, 'build'))).artifact;
   const abort = new AbortController();
   const signals = installSignalHandlers(abort, (m) => process.stderr.write(`${m}\n`));
   say(`${caps.kvm ? 'KVM' : `TCG (KVM not usable: ${caps.kvmReason})`}; serial log ${join(resultsDir, 'serial.log')}`);
-  const boot = await guestBooter(plan, caps);
-  const booted = await boot(image, join(resultsDir, 'serial.log'), abort.signal);
+  const boot = await guestBooter(plan, caps, { selftestsDir: kernel.selftests });
+  const booted = await boot(kernel.image, join(resultsDir, 'serial.log'), abort.signal);
   try {
     say(`guest ready in ${(booted.timings.readyMs / 1000).toFixed(1)} s; workload programs in ${booted.binDir}`);
     if (argv.length === 0) return await interactiveShell(booted);

@@ -12,8 +12,14 @@ import { GUEST_SCRIPTS_DIR } from './paths.js';
 /** Boots one VM on image, its console in serialLog; aborting signal tears it down at once. */
 export type GuestBooter = (image: string, serialLog: string, signal: AbortSignal) => Promise<BootedGuest>;
 
-/** Compile the guest programs once and return the booter for this plan and host. */
-export async function guestBooter(plan: Plan, caps: HostCaps, extraCmdline?: string[]): Promise<GuestBooter> {
+/** What else a boot needs: the kernel's selftests directory, extra command-line words. */
+export interface BooterOptions {
+  selftestsDir?: string;
+  extraCmdline?: string[];
+}
+
+/** Compile the guest programs once and return the booter for this plan, host and kernel. */
+export async function guestBooter(plan: Plan, caps: HostCaps, o: BooterOptions = {}): Promise<GuestBooter> {
   const guestBin = await compileGuestPrograms(GUEST_SCRIPTS_DIR, join(cacheRoot(), 'guest-bin'));
   return (image, serialLog, signal) =>
     bootGuest({
@@ -21,9 +27,10 @@ export async function guestBooter(plan: Plan, caps: HostCaps, extraCmdline?: str
       caps,
       image,
       binDir: guestBin.binDir,
+      selftestsDir: o.selftestsDir,
       init: join(GUEST_SCRIPTS_DIR, 'init.sh'),
       serialLog,
-      extraCmdline,
+      extraCmdline: o.extraCmdline,
       signal,
     });
 }

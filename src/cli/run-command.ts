@@ -96,7 +96,7 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
       stages.buildMs = Date.now() - t0;
       await stage('build', `${built.cached ? 'cache hit' : 'built'} in ${built.seconds.toFixed(1)} s: ${built.artifact.image}`);
       t0 = Date.now();
-      const boot = await guestBooter(plan, caps, flags.append);
+      const boot = await guestBooter(plan, caps, { selftestsDir: built.artifact.selftests, extraCmdline: flags.append });
       stages.compileMs = Date.now() - t0;
       let boots = 0;
       const run = await runPlanCases({

@@ -14,7 +14,7 @@ import { launchVm } from '../vm/launch.js';
 import type { VmHandle } from '../vm/types.js';
 import type { BootedGuest, VmEnd } from './booted-guest.js';
 import { removeAtExit } from './exit-cleanup.js';
-import { extractPanic } from './panic.js';
+import { extractPanic } from '../vm/crash.js';
 import { collectStacks } from './stacks.js';
 import { Teardown } from './teardown.js';
 
@@ -26,6 +26,8 @@ export interface BootOptions {
   init: string;
   /** Compiled workload programs; copied into the run dir (the guest cannot see the host's /root). */
   binDir: string;
+  /** Selftest programs built from the kernel's own tree (its cache entry's selftests/), copied beside binDir's. */
+  selftestsDir?: string;
   serialLog: string;
   extraCmdline?: string[];
   /** Aborting tears the VM down at once (boot or case in progress): Ctrl-C must not wait for either. */
@@ -72,9 +74,7 @@ export async function bootGuest(o: BootOptions): Promise<BootedGuest> {
     // The guest's /tmp (and /root) are tmpfs, so a checkout there is invisible to it: the guest
     // runs its shell scripts from the run dir, which init keeps visible.
     await copyScripts(dirname(o.init), binDir);
-    // Selftests built from the same tree sit beside the image in its cache entry (selftests/).
-    const selftests = join(dirname(o.image), 'selftests');
-    if (existsSync(selftests)) await cp(selftests, binDir, { recursive: true });
+    if (o.selftestsDir && existsSync(o.selftestsDir)) await cp(o.selftestsDir, binDir, { recursive: true });
     const pmemFile = join(runDir, 'pmem.img');
     await sparseFile(pmemFile, o.plan.vm.pmemMiB);
     checkAbort();

@@ -6,6 +6,7 @@ import type { TestCase } from '../plan/types.js';
 import type { CaseResult } from '../results/types.js';
 import type { BootedGuest, VmEnd } from './booted-guest.js';
 import { toCaseResult, type CaseContext } from './case-result.js';
+import { crashHeadline } from '../vm/crash.js';
 import { CaseTimeoutError } from './case-runner.js';
 
 /** What is known about a lost guest when the case is judged. */
@@ -29,7 +30,7 @@ function describeExit(e: VmEnd): string {
 /** Pure: the verdict for a lost guest. */
 export function classifyLostGuest(f: LostGuestFacts): { status: 'fail' | 'error'; reason: string; detail: string[] } {
   if (f.panic) {
-    const first = f.panic.split('\n').find((l) => /panic|Oops|BUG/.test(l)) ?? f.panic.split('\n')[0] ?? '';
+    const first = crashHeadline(f.panic.split('\n')) ?? f.panic.split('\n')[0] ?? '';
     return { status: 'fail', reason: `guest kernel crashed: ${first.trim()}`, detail: f.panic.split('\n') };
   }
   if (f.exit) {

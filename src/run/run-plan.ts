@@ -12,6 +12,7 @@ import { unrunResult, type CaseContext } from './case-result.js';
 import { runCase } from './case-runner.js';
 import { lostGuestResult } from './lost-guest.js';
 import { setupDelayDevice, setupFilesystem } from './guest-setup.js';
+import { crashHeadline } from '../vm/crash.js';
 
 /** What the scheduler needs: the plan and its cases, the kernel image, how to boot, where results go. */
 export interface RunPlanDeps {
@@ -54,7 +55,7 @@ async function recordAll(d: RunPlanDeps, results: CaseResult[], ctx: CaseContext
 async function recordBootFailure(d: RunPlanDeps, results: CaseResult[], ctx: CaseContext, rest: TestCase[], err: unknown) {
   const e = err instanceof DaxlabError ? err : null;
   const detail = e?.detail ?? [];
-  const panic = detail.find((l) => /Kernel panic|BUG:|Oops/.test(l));
+  const panic = crashHeadline(detail);
   const status = panic ? 'fail' : 'error';
   const reason = panic ? `kernel crashed during boot: ${panic.trim()}` : `boot failed: ${(err as Error).message}`;
   await d.reporter.onStage?.('boot', reason);

@@ -1,8 +1,6 @@
 // Reading the guest's serial log: tails and waiting for a line, with panic detection.
 import { readFileSync } from 'node:fs';
-
-/** The line a kernel panic starts with. */
-export const PANIC_RE = /Kernel panic - not syncing/;
+import { PANIC_RE } from './crash.js';
 
 /** Lines of text, without a trailing empty line. */
 export function lastLines(text: string, n: number): string[] {

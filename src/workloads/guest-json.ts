@@ -75,7 +75,8 @@ export function errorVerdict(
 
 /**
  * The checks every guest program result goes through before its oracle:
- * a timeout, no JSON line, an "error" field, dax:false, a non-zero exit.
+ * a timeout, no JSON line, a "skip" field (a skip verdict with its reason), an "error"
+ * field, dax:false, a non-zero exit.
  * Returns the parsed line, or the 'error' verdict to report instead.
  */
 export function checkResult(
@@ -87,6 +88,8 @@ export function checkResult(
   if (!line) {
     return { verdict: errorVerdict(`${program} printed no JSON result (exit ${out.exitCode})`, out) };
   }
+  // A program that cannot run on this kernel says why ({"skip": "..."}): a skip, not an error.
+  if (typeof line.skip === 'string') return { verdict: { status: 'skip', reason: line.skip, timings: {} } };
   if (typeof line.error === 'string') {
     const err = typeof line.errno === 'number' && line.errno > 0 ? `: ${errnoName(line.errno)}` : '';
     return { verdict: errorVerdict(`${program}: ${line.error}${err}`, out) };

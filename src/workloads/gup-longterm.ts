@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { TestCase } from '../plan/types.js';
 import { ktapProblem, parseKtap, type KtapDocument } from '../results/ktap.js';
 import type { Verdict } from '../results/types.js';
-import { checkResult, errorVerdict, parseResultLine, requireFields } from './guest-json.js';
+import { checkResult, errorVerdict, requireFields } from './guest-json.js';
 import { caseFilePath, intParam } from './params.js';
 import { sectionBetween } from './sections.js';
 import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
@@ -49,35 +49,29 @@ function command(tc: TestCase, env: GuestEnv): string[] {
   ];
 }
 
-function runProblem(name: string, ktap: string | null, exit: number): string | null {
+/** One run's KTAP section read once, or why it cannot be judged. */
+function readRun(name: string, stdout: string, section: string, exit: number, bytes: number): GupRun | string {
+  const ktap = sectionBetween(stdout, 'KTAP', section);
   if (ktap === null) return `gup_test ${name} printed no output section`;
-  const problem = ktapProblem(parseKtap(ktap));
+  const run = readGupRun(ktap, bytes);
+  const problem = ktapProblem(run.doc);
   if (problem) return `gup_test ${name}: ${problem}`;
   if (exit !== 0) return `gup_test ${name} exited with ${exit}`;
-  return null;
+  return run;
 }
 
 function judge(_tc: TestCase, out: GuestOutput): Verdict {
-  const skip = parseResultLine(out.stdout)?.skip;
-  if (typeof skip === 'string') return { status: 'skip', reason: skip, timings: {} };
   const checked = checkResult('gup-longterm.sh', out);
   if ('verdict' in checked) return checked.verdict;
   const f = requireFields('gup-longterm.sh', checked.line, ['anon_exit', 'basic_exit', 'longterm_exit', 'bytes'] as const, out);
   if ('verdict' in f) return f.verdict;
   const v = f.values;
-  const sections = {
-    anon: sectionBetween(out.stdout, 'KTAP', 'anon-longterm'),
-    basic: sectionBetween(out.stdout, 'KTAP', 'dax-basic'),
-    longterm: sectionBetween(out.stdout, 'KTAP', 'dax-longterm'),
-  };
-  const problem =
-    runProblem('-L (anonymous)', sections.anon, v.anon_exit) ??
-    runProblem('-b (DAX)', sections.basic, v.basic_exit) ??
-    runProblem('-L (DAX)', sections.longterm, v.longterm_exit);
-  if (problem) return errorVerdict(problem, out);
-  const anon = readGupRun(sections.anon!, v.bytes);
-  const basic = readGupRun(sections.basic!, v.bytes);
-  const longterm = readGupRun(sections.longterm!, v.bytes);
+  const anon = readRun('-L (anonymous)', out.stdout, 'anon-longterm', v.anon_exit, v.bytes);
+  if (typeof anon === 'string') return errorVerdict(anon, out);
+  const basic = readRun('-b (DAX)', out.stdout, 'dax-basic', v.basic_exit, v.bytes);
+  if (typeof basic === 'string') return errorVerdict(basic, out);
+  const longterm = readRun('-L (DAX)', out.stdout, 'dax-longterm', v.longterm_exit, v.bytes);
+  if (typeof longterm === 'string') return errorVerdict(longterm, out);
   const timings: Record<string, number> = {};
   if (anon.getUs !== undefined) timings.anonLongtermGetMs = anon.getUs / 1000;
   if (longterm.getUs !== undefined) timings.daxLongtermGetMs = longterm.getUs / 1000;

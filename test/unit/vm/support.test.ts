@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { assertCmdlineWord, assertSocketPath, qemuOpt } from '../../../src/vm/escape.js';
 import { isForwardFailure } from '../../../src/vm/ports.js';
-import { lastLines, PANIC_RE } from '../../../src/vm/serial.js';
+import { PANIC_RE } from '../../../src/vm/crash.js';
+import { lastLines } from '../../../src/vm/serial.js';
 import { kernelCmdline } from '../../../src/vm/cmdline.js';
 
 describe('escape', () => {

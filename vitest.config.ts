@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: unit (pure, milliseconds), cli (the built CLI against fake
-// executables), vm (real kernels under QEMU; slow, one file at a time).
+// Four projects: unit (pure, milliseconds), cli (the built CLI against fake
+// executables), vm (real kernels under QEMU; slow, one file at a time, run by CI), nightly (proofs
+// too long for CI: many repeats, a second kernel version, long bisects; run by hand or by cron).
 export default defineConfig({
   test: {
     projects: [
@@ -13,6 +14,16 @@ export default defineConfig({
           include: ['test/vm/**/*.test.ts'],
           testTimeout: 3_600_000,
           hookTimeout: 3_600_000,
+          fileParallelism: false,
+          maxWorkers: 1,
+        },
+      },
+      {
+        test: {
+          name: 'nightly',
+          include: ['test/nightly/**/*.test.ts'],
+          testTimeout: 4 * 3_600_000,
+          hookTimeout: 4 * 3_600_000,
           fileParallelism: false,
           maxWorkers: 1,
         },

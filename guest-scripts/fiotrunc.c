@@ -9,6 +9,7 @@
  * Exit: 0 ran, 2 usage error, 3 no read seen (fio exited, or timeout). */
 #define _GNU_SOURCE
 #include "daxlab-common.h"
+#include "wait-sampler.h"
 
 #include <getopt.h>
 #include <sys/sysmacros.h>
@@ -80,17 +81,22 @@ int main(int argc, char **argv)
 	int64_t seen = now_ns();
 	sleep_ms(lead_ms);
 
-	int64_t start = now_ns();
 	int fd = open(file, O_WRONLY);
+	struct wait_sampler ws;
+	ws_start(&ws, getpid(), ws_gettid());
+	int64_t start = now_ns();
 	int ret = fd < 0 ? -1 : ftruncate(fd, 0);
 	int err = ret ? errno : 0;
 	int64_t end = now_ns();
+	ws_stop(&ws);
 	long long size = fd >= 0 && fstat(fd, &st) == 0 ? (long long)st.st_size : -1;
 	int dax = statx_dax(file, NULL, NULL);
 	if (fd >= 0)
 		close(fd);
 	printf("{\"inflight_seen_ns\":%lld,\"trunc_start_ns\":%lld,\"trunc_end_ns\":%lld,\"trunc_ret\":%d,"
-	       "\"trunc_errno\":%d,\"size_after\":%lld,\"dax\":%s}\n",
+	       "\"trunc_errno\":%d,\"size_after\":%lld,\"dax\":%s,",
 	       (long long)seen, (long long)start, (long long)end, ret, err, size, dax == 1 ? "true" : "false");
+	ws_json(stdout, "trunc_wait", &ws, 0);
+	puts("}");
 	return 0;
 }

@@ -4,14 +4,19 @@
  * JSON line; the judging is done by daxlab.
  *
  * Usage: pinrace --file PATH --pages N --index I --pin KIND --race KIND
- *                --dev /dev/nullbX [--lead-ms M]
+ *                --dev /dev/nullbX [--lead-ms M] [--unmap] [--test-slow-ms MS]
  *   --pin  pread|io_uring|pwrite|preadv|io_uring_write|aio
  *   --race truncate|punch|otrunc|zero|collapse|insert|clone|dedupe
+ * While the racing call runs, a sampler thread records the racer's kernel wait channel
+ * (wait-sampler.h), so the host can check that the call really slept waiting for the pin.
+ * --test-slow-ms MS (test-only, for daxlab's own fault suite): the racer takes its start
+ * time, sleeps MS, then calls: a call that is merely slow, which must not count as a wait.
  * Exit: 0 ran (whatever the kernel did), 2 usage error, 3 setup failure. */
 #define _GNU_SOURCE
 #include "daxlab-common.h"
 #include "pin-sources.h"
 #include "racers.h"
+#include "wait-sampler.h"
 
 #include <getopt.h>
 #include <liburing.h> /* named here so daxlab's compile step links -luring */
@@ -24,7 +29,7 @@ static void usage(const char *msg)
 	fprintf(stderr, "pinrace: %s\nusage: pinrace --file PATH --pages N --index I "
 		"--pin pread|io_uring|pwrite|preadv|io_uring_write|aio "
 		"--race truncate|punch|otrunc|zero|collapse|insert|clone|dedupe "
-		"--dev DEV [--lead-ms M] [--unmap]\n", msg);
+		"--dev DEV [--lead-ms M] [--unmap] [--test-slow-ms MS]\n", msg);
 	die_json(2, msg, 0);
 }
 
@@ -35,9 +40,11 @@ int main(int argc, char **argv)
 	struct pin_args a = { .pages = -1, .index = -1, .lead_ms = 100 };
 	static const struct option opts[] = {
 		PIN_ARG_OPTIONS, { "pin", required_argument, 0, 'p' },
-		{ "race", required_argument, 0, 'r' }, { "unmap", no_argument, 0, 'u' }, { 0, 0, 0, 0 },
+		{ "race", required_argument, 0, 'r' }, { "unmap", no_argument, 0, 'u' },
+		{ "test-slow-ms", required_argument, 0, 's' }, { 0, 0, 0, 0 },
 	};
 	int unmap = 0;
+	long slow_ms = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'p')
@@ -46,6 +53,8 @@ int main(int argc, char **argv)
 			race_s = optarg;
 		else if (c == 'u')
 			unmap = 1;
+		else if (c == 's')
+			slow_ms = parse_count(optarg);
 		else if (!pin_arg(&a, c))
 			usage("unknown option");
 	}
@@ -63,6 +72,8 @@ int main(int argc, char **argv)
 	int race = race_parse(race_s);
 	if (race < 0)
 		usage("--race must be truncate, punch, otrunc, zero, collapse, insert, clone or dedupe");
+	if (slow_ms < 0 || slow_ms > 60000)
+		usage("--test-slow-ms must be an integer from 0 to 60000");
 	if (race == RACE_COLLAPSE && pages < 2)
 		usage("--race collapse needs --pages of at least 2");
 
@@ -83,10 +94,15 @@ int main(int argc, char **argv)
 	if (unmap && munmap(map, (size_t)(pages * DAXLAB_PAGE)) != 0)
 		die_json(3, "munmap during the pin failed", errno);
 
+	struct wait_sampler ws;
+	ws_start(&ws, getpid(), ws_gettid());
 	int64_t race_start = now_ns();
+	if (slow_ms)
+		sleep_ms(slow_ms);
 	int race_ret = race_run(&r);
 	int race_errno = race_ret ? errno : 0;
 	int64_t race_end = now_ns();
+	ws_stop(&ws);
 	pthread_join(th, NULL);
 
 	struct stat st;
@@ -100,7 +116,7 @@ int main(int argc, char **argv)
 	       "\"read_start_ns\":%lld,\"read_end_ns\":%lld,\"read_ret\":%ld,\"read_errno\":%d,"
 	       "\"race_start_ns\":%lld,\"race_end_ns\":%lld,\"race_ret\":%d,\"race_errno\":%d,"
 	       "\"size_before\":%ld,\"size_after\":%lld,\"size_expected\":%ld,\"data_ok\":%s,"
-	       "\"map_faults\":%ld,\"map_2m_aligned\":%s,\"unmapped\":%s,\"dax\":%s}\n",
+	       "\"map_faults\":%ld,\"map_2m_aligned\":%s,\"unmapped\":%s,\"dax\":%s,",
 	       pin_s, race_s, index, pages, lead_ms,
 	       (long long)(p.start_ns - t0), (long long)(p.end_ns - t0), p.ret, p.err,
 	       (long long)(race_start - t0), (long long)(race_end - t0), race_ret, race_errno,
@@ -108,6 +124,8 @@ int main(int argc, char **argv)
 	       data_ok ? "true" : "false", daxlab_map_faults, daxlab_map_2m_aligned ? "true" : "false",
 	       unmap ? "true" : "false",
 	       dax == 1 ? "true" : "false");
+	ws_json(stdout, "race_wait", &ws, t0);
+	puts("}");
 	fflush(stdout);
 	if (!unmap)
 		munmap(map, (size_t)(pages * DAXLAB_PAGE));

@@ -13,6 +13,7 @@
  * Exit: 0 ran, 2 usage error, 3 setup failure. */
 #define _GNU_SOURCE
 #include "daxlab-common.h"
+#include "wait-sampler.h"
 #include "reuse-fs.h"
 #include "reuse-pin.h"
 
@@ -142,10 +143,13 @@ int main(int argc, char **argv)
 	pthread_t th;
 	start_and_wait(&th, reuse_pin_thread, &p, &p.submitted, lead_ms);
 
+	struct wait_sampler ws;
+	ws_start(&ws, getpid(), ws_gettid());
 	int64_t trunc_start = now_ns();
 	int trunc_ret = ftruncate(fd, 0);
 	int trunc_errno = trunc_ret ? errno : 0;
 	int64_t trunc_end = now_ns();
+	ws_stop(&ws);
 	syncfs(fd);
 	long long free_blocks = fs_free_blocks(fd);
 	int gfd = open(g_path, O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -178,13 +182,15 @@ int main(int argc, char **argv)
 	       "\"read_start_ns\":%lld,\"read_end_ns\":%lld,\"read_ret\":%ld,\"read_errno\":%d,"
 	       "\"trunc_start_ns\":%lld,\"trunc_end_ns\":%lld,\"trunc_ret\":%d,\"trunc_errno\":%d,"
 	       "\"fill_bytes\":%lld,\"free_blocks\":%lld,\"g_done_ns\":%lld,\"g_pages\":%ld,\"g_errno\":%d,"
-	       "\"pin_phys\":%lld,\"reused_page\":%ld,\"corrupt_page\":%ld,\"corrupt_stale\":%s,\"dax\":%s}\n",
+	       "\"pin_phys\":%lld,\"reused_page\":%ld,\"corrupt_page\":%ld,\"corrupt_stale\":%s,\"dax\":%s,",
 	       pin_s, index, pages, lead_ms, hold_ms, dev_ok ? "true" : "false",
 	       (long long)(p.start_ns - t0), (long long)(p.end_ns - t0), p.ret, p.err,
 	       (long long)(trunc_start - t0), (long long)(trunc_end - t0), trunc_ret, trunc_errno,
 	       fill_bytes, free_blocks, (long long)(g_done - t0), g_pages, g_errno,
 	       pin_phys, reused_page, corrupt_page, corrupt_stale ? "true" : "false",
 	       dax == 1 ? "true" : "false");
+	ws_json(stdout, "trunc_wait", &ws, t0);
+	puts("}");
 	fflush(stdout);
 	if (gfd >= 0)
 		close(gfd);

@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #include "daxlab-common.h"
 #include "pin-sources.h"
+#include "wait-sampler.h"
 
 #include <getopt.h>
 #include <liburing.h> /* pin-sources.h uses it: named here so daxlab links -luring */
@@ -41,17 +42,20 @@ struct truncer {
 	int64_t start_ns, end_ns;
 	int ret, err;
 	long long size_at_return;
+	struct wait_sampler ws; /* the thread's own wait, sampled from a sampler thread */
 };
 
 /* Thread body: announce, ftruncate(fd, 0), then note the size it left. */
 static void *trunc_thread(void *arg)
 {
 	struct truncer *t = arg;
+	ws_start(&t->ws, getpid(), ws_gettid());
 	sem_post(&t->started);
 	t->start_ns = now_ns();
 	t->ret = ftruncate(t->fd, 0);
 	t->err = t->ret ? errno : 0;
 	t->end_ns = now_ns();
+	ws_stop(&t->ws);
 	struct stat st;
 	t->size_at_return = fstat(t->fd, &st) == 0 ? (long long)st.st_size : -1;
 	return NULL;
@@ -62,6 +66,7 @@ struct killed {
 	int64_t trunc_start_ns, kill_ns, reaped_ns, next_start_ns, next_end_ns;
 	int killed, exit_code, next_ret, next_err;
 	long long size_after_kill;
+	struct wait_sampler child_ws, next_ws; /* the child's wait until the kill; the next ftruncate's */
 };
 
 /* Child of --mode kill: wait for "go", say "ready", ftruncate the file to 0 and exit. Only
@@ -84,6 +89,7 @@ static void kill_truncer(pid_t child, int go, int ready, int fd, long signal_ms,
 	char b;
 	if (write(go, "g", 1) != 1 || read(ready, &b, 1) != 1)
 		die_json(3, "the truncating child did not start", errno);
+	ws_start(&k->child_ws, child, child);
 	k->trunc_start_ns = now_ns() - t0;
 	sleep_ms(signal_ms);
 	k->kill_ns = now_ns() - t0;
@@ -93,14 +99,17 @@ static void kill_truncer(pid_t child, int go, int ready, int fd, long signal_ms,
 	if (waitpid(child, &status, 0) != child)
 		die_json(3, "waitpid failed", errno);
 	k->reaped_ns = now_ns() - t0;
+	ws_stop(&k->child_ws);
 	k->killed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 	k->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	struct stat st;
 	k->size_after_kill = fstat(fd, &st) == 0 ? (long long)st.st_size : -1;
+	ws_start(&k->next_ws, getpid(), ws_gettid());
 	k->next_start_ns = now_ns() - t0;
 	k->next_ret = ftruncate(fd, 0);
 	k->next_err = k->next_ret ? errno : 0;
 	k->next_end_ns = now_ns() - t0;
+	ws_stop(&k->next_ws);
 }
 
 static void usage(const char *msg)
@@ -140,13 +149,17 @@ static int kill_mode(const char *file, int fd, unsigned char *map, int dax, cons
 	       "\"trunc_start_ns\":%lld,\"kill_ns\":%lld,\"reaped_ns\":%lld,\"child_killed\":%s,"
 	       "\"child_exit\":%d,\"size_before\":%ld,\"size_after_kill\":%lld,"
 	       "\"next_start_ns\":%lld,\"next_end_ns\":%lld,\"next_ret\":%d,\"next_errno\":%d,"
-	       "\"size_after\":%lld,\"dax\":%s}\n",
+	       "\"size_after\":%lld,\"dax\":%s,",
 	       PS_INDEX, PS_PAGES, lead_ms, signal_ms,
 	       (long long)(p.start_ns - t0), (long long)(p.end_ns - t0), p.ret, p.err,
 	       (long long)k.trunc_start_ns, (long long)k.kill_ns, (long long)k.reaped_ns,
 	       k.killed ? "true" : "false", k.exit_code, PS_PAGES * DAXLAB_PAGE, k.size_after_kill,
 	       (long long)k.next_start_ns, (long long)k.next_end_ns, k.next_ret, k.next_err,
 	       (long long)st.st_size, dax == 1 ? "true" : "false");
+	ws_json(stdout, "trunc_wait", &k.child_ws, t0);
+	putchar(',');
+	ws_json(stdout, "next_wait", &k.next_ws, t0);
+	puts("}");
 	fflush(stdout);
 	munmap(map, (size_t)(PS_PAGES * DAXLAB_PAGE));
 	close(fd);
@@ -219,13 +232,15 @@ int main(int argc, char **argv)
 	       "\"read_start_ns\":%lld,\"read_end_ns\":%lld,\"read_ret\":%ld,\"read_errno\":%d,"
 	       "\"trunc_start_ns\":%lld,\"trunc_end_ns\":%lld,\"trunc_ret\":%d,\"trunc_errno\":%d,"
 	       "\"signal_ns\":%lld,\"handled_ns\":%lld,\"size_before\":%ld,"
-	       "\"size_at_return\":%lld,\"size_after\":%lld,\"dax\":%s}\n",
+	       "\"size_at_return\":%lld,\"size_after\":%lld,\"dax\":%s,",
 	       mode, PS_INDEX, PS_PAGES, lead_ms, signal_ms,
 	       (long long)(p.start_ns - t0), (long long)(p.end_ns - t0), p.ret, p.err,
 	       (long long)(t.start_ns - t0), (long long)(t.end_ns - t0), t.ret, t.err,
 	       (long long)(signal_ns - t0), (long long)(handled < 0 ? -1 : handled - t0),
 	       PS_PAGES * DAXLAB_PAGE, t.size_at_return, (long long)st.st_size,
 	       dax == 1 ? "true" : "false");
+	ws_json(stdout, "trunc_wait", &t.ws, t0);
+	puts("}");
 	fflush(stdout);
 	munmap(map, (size_t)(PS_PAGES * DAXLAB_PAGE));
 	close(fd);

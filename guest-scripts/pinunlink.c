@@ -20,6 +20,7 @@
 #include <libgen.h>
 #include <pthread.h>
 #include "remount.h"
+#include "wait-sampler.h"
 
 static void usage(const char *msg)
 {
@@ -83,9 +84,12 @@ int main(int argc, char **argv)
 	record(&cl, close(fd));
 	record(&mu, munmap(map, (size_t)(pages * DAXLAB_PAGE)));
 	struct step um = { 0 }, rm = { 0 };
+	struct wait_sampler ws;
+	ws_start(&ws, getpid(), ws_gettid());
 	int64_t umount_start = now_ns();
 	if (do_umount)
 		record(&um, umount2(mnt, 0));
+	ws_stop(&ws);
 	pthread_join(th, NULL);
 	pin_teardown(&p);
 	if (do_umount && um.ret == 0)
@@ -97,7 +101,7 @@ int main(int argc, char **argv)
 	       "\"close_end_ns\":%lld,\"close_ret\":%d,\"close_errno\":%d,"
 	       "\"munmap_end_ns\":%lld,\"munmap_ret\":%d,\"munmap_errno\":%d,\"umount\":%s,"
 	       "\"umount_start_ns\":%lld,\"umount_end_ns\":%lld,\"umount_ret\":%d,\"umount_errno\":%d,"
-	       "\"remount_ret\":%d,\"remount_errno\":%d,\"dax\":%s}\n",
+	       "\"remount_ret\":%d,\"remount_errno\":%d,\"dax\":%s,",
 	       index, pages, lead_ms,
 	       (long long)(p.start_ns - t0), (long long)(p.end_ns - t0), p.ret, p.err,
 	       (long long)(unlink_start - t0), (long long)(un.end_ns - t0), un.ret, un.err,
@@ -105,6 +109,8 @@ int main(int argc, char **argv)
 	       (long long)(mu.end_ns - t0), mu.ret, mu.err, do_umount ? "true" : "false",
 	       (long long)(umount_start - t0), (long long)(do_umount ? um.end_ns - t0 : 0), um.ret, um.err,
 	       rm.ret, rm.err, dax == 1 ? "true" : "false");
+	ws_json(stdout, "umount_wait", &ws, t0);
+	puts("}");
 	fflush(stdout);
 	return 0;
 }

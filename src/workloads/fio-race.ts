@@ -6,7 +6,8 @@ import { fioSection, parseFioJob, parseLatLog } from './fio-output.js';
 import { checkResult, errnoName, errorVerdict, nsToMs, requireFields, type ResultLine } from './guest-json.js';
 import { join } from 'node:path';
 import { caseFilePath, intParam } from './params.js';
-import { lateStart, leadMs, pinProblem, TOLERANCE_MS, type PinIo } from './pin-checks.js';
+import { judgeWait, lateStart, leadMs, pinProblem, TOLERANCE_MS, waitFacts, type PinIo } from './pin-checks.js';
+import { parseWaitEvidence } from './wait-evidence.js';
 import { PAGE } from './pin-race-params.js';
 import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
 
@@ -61,6 +62,14 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
     return { ...errorVerdict(`no fio read was in flight when the truncate started (${ios.length} reads logged)`, out), details };
   }
   const truncAfterReadMs = nsToMs(v.trunc_end_ns - read.endMs * 1e6);
+  const io: PinIo = {
+    io: 'read', ret: read.bytes, errno: 0, expectedBytes: PAGE,
+    startNs: Math.round(read.startMs * 1e6), endNs: read.endMs * 1e6,
+  };
+  // Judged against the device's completion (submission + delay), as every pin workload is: fio's own
+  // end stamp has 1 ms resolution and lags while the host is loaded.
+  const w = judgeWait({ call: 'truncate', startNs: v.trunc_start_ns, endNs: v.trunc_end_ns, evidence: parseWaitEvidence(trunc.trunc_wait) }, io, env.pinMs);
+  const seen = waitFacts(w);
   const timings = {
     pinMs: env.pinMs,
     clatMeanMs: job.clatMeanMs,
@@ -69,33 +78,29 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
     truncMs: nsToMs(v.trunc_end_ns - v.trunc_start_ns),
     pinRemainingMs: nsToMs(read.endMs * 1e6 - v.trunc_start_ns),
     truncAfterReadMs,
-  };
-  const io: PinIo = {
-    io: 'read', ret: read.bytes, errno: 0, expectedBytes: PAGE,
-    startNs: Math.round(read.startMs * 1e6), endNs: read.endMs * 1e6,
+    truncAfterPinMs: w.afterPinMs,
+    ...seen.timings,
   };
   const invalid = pinProblem(io, env.pinMs) ?? lateStart('truncate', v.trunc_start_ns, io);
   if (invalid) return { ...errorVerdict(invalid, out, timings), details: { ...details, readOffset: read.offset } };
-  const d = { ...details, readOffset: read.offset };
+  const d = { ...details, readOffset: read.offset, ...seen.details };
   if (v.trunc_ret !== 0) {
     return { status: 'fail', reason: `truncate failed with ${errnoName(v.trunc_errno)}`, timings, details: d };
   }
-  if (truncAfterReadMs < -TOLERANCE_MS) {
+  if (w.kind === 'early') {
     return {
       status: 'fail',
       reason:
-        `truncate returned ${-truncAfterReadMs} ms before fio's pinned read completed ` +
+        `truncate returned ${-w.afterPinMs} ms before fio's pinned read completed ` +
         `(${timings.pinRemainingMs} ms of the pin remained when it started; fio buffer at page ${index})`,
       timings,
       details: d,
     };
   }
-  const when = truncAfterReadMs >= 0
-    ? `returned ${truncAfterReadMs} ms after it completed`
-    : `returned ${-truncAfterReadMs} ms before fio logged its completion, within the ${TOLERANCE_MS} ms tolerance`;
+  if (w.kind !== 'waited') return { ...errorVerdict(w.reason, out, timings), details: d };
   return {
     status: 'pass',
-    reason: `truncate waited for fio's pinned read (${when}; ${timings.pinRemainingMs} ms of the pin remained when it started)`,
+    reason: `${w.reason.replace('truncate waited for the pin', "truncate waited for fio's pinned read")}; ${timings.pinRemainingMs} ms of the pin remained when it started`,
     timings,
     details: d,
   };

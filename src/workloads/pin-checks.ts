@@ -2,6 +2,7 @@
 // pin, and whether the racing call started early enough to overlap it.
 import { errnoName, nsToMs } from './guest-json.js';
 import { PAGE } from './pin-race-params.js';
+import { describeWait, layoutWait, notBlockedReason, type WaitEvidence } from './wait-evidence.js';
 
 /**
  * How much earlier than the pinned I/O's completion the racing call may return
@@ -85,4 +86,53 @@ export function pinIo(
 /** An error reason when page index lies outside a pages-page file, else null. */
 export function indexProblem(index: number, pages: number): string | null {
   return index >= pages ? `index outside the file: page ${index} of a ${pages}-page file` : null;
+}
+
+/** How a call that must not return while the pin is held behaved (the timing oracle plus the proof of blocking). */
+export type WaitOutcome =
+  /** It returned while the pin was still held: the kernel did not wait (fail). */
+  | { kind: 'early'; afterPinMs: number; reason: string }
+  /** It started only once the pin was released: there was nothing left to wait for. */
+  | { kind: 'after'; afterPinMs: number; reason: string }
+  /** It returned after the pin was released but was never seen waiting for it (error: inconclusive). */
+  | { kind: 'unproven'; afterPinMs: number; reason: string }
+  /** It returned after the pin was released and was seen asleep in the layout-break wait. */
+  | { kind: 'waited'; afterPinMs: number; waitSeenMs: number; wait: string; reason: string };
+
+/** A call that must wait for the pin: its name, start and end (ns from program start), and its wait samples. */
+export interface WaitingCall {
+  call: string;
+  startNs: number;
+  endNs: number;
+  evidence: WaitEvidence | null;
+}
+
+/**
+ * The one timing oracle every pin workload applies to a call that must wait for the pin: early
+ * returns fail; a late return counts only with proof that the call slept in the layout-break
+ * wait (src/workloads/wait-evidence.ts), since a call that is merely slow also returns late.
+ */
+export function judgeWait(c: WaitingCall, pin: PinIo, pinMs: number): WaitOutcome {
+  const afterPin = afterPinMs(c.endNs, pin, pinMs);
+  if (afterPin < -TOLERANCE_MS) {
+    return { kind: 'early', afterPinMs: afterPin, reason: `${c.call} returned ${-afterPin} ms before the pinned ${pin.io} completed` };
+  }
+  if (c.startNs >= pinCompletionNs(pin, pinMs) - TOLERANCE_MS * 1e6) {
+    return { kind: 'after', afterPinMs: afterPin, reason: `${c.call} started after the pinned ${pin.io} had completed` };
+  }
+  const unproven = notBlockedReason(c.call, c.evidence);
+  if (unproven !== null || !c.evidence) return { kind: 'unproven', afterPinMs: afterPin, reason: unproven ?? '' };
+  const w = layoutWait(c.evidence);
+  const waitSeenMs = nsToMs(w.lastNs - w.firstNs) + c.evidence.intervalMs;
+  const when = afterPin >= 0
+    ? `returned ${afterPin} ms after the ${pin.io} completed`
+    : `returned ${-afterPin} ms before the ${pin.io} was seen to complete, within the ${TOLERANCE_MS} ms tolerance`;
+  const wait = describeWait(c.evidence);
+  return { kind: 'waited', afterPinMs: afterPin, waitSeenMs, wait, reason: `${c.call} waited for the pin (${when}; seen asleep in the layout-break wait for ~${waitSeenMs} ms)` };
+}
+
+/** The timing and detail fields a wait outcome adds to a verdict. */
+export function waitFacts(w: WaitOutcome): { timings: Record<string, number>; details: Record<string, string> } {
+  if (w.kind !== 'waited') return { timings: {}, details: {} };
+  return { timings: { waitSeenMs: w.waitSeenMs }, details: { wait: w.wait } };
 }

@@ -6,8 +6,10 @@ import type { Verdict } from '../results/types.js';
 import { checkResult, errnoName, errorVerdict, nsToMs, requireFields } from './guest-json.js';
 import { caseFilePath, enumParam, intParam } from './params.js';
 import {
-  afterPinMs, indexProblem, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS,
+  afterPinMs, indexProblem, judgeWait, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS, waitFacts,
+  type WaitOutcome,
 } from './pin-checks.js';
+import { parseWaitEvidence } from './wait-evidence.js';
 import { PIN_INFO, PIN_RACE_PARAMS as PARAMS, RACE_INFO, type PinName, type RaceName } from './pin-race-params.js';
 import type { GuestEnv, GuestOutput, Workload } from './types.js';
 import { unsupportedReason, waitRule } from './wait-table.js';
@@ -92,30 +94,29 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
   if (invalid) return { ...errorVerdict(invalid, out, timings), details };
 
   const fails: string[] = [];
+  let wait: WaitOutcome | null = null;
   if (v.race_ret !== 0) {
     const hint = tc.fs === 'xfs' && (race === 'clone' || race === 'dedupe') && v.race_errno === 95
       ? ' (is the filesystem formatted with reflink=1?)' : '';
     fails.push(`${call} failed with ${errnoName(v.race_errno)}${hint}`);
   } else {
-    if (raceAfterPinMs < -TOLERANCE_MS) {
-      fails.push(`${call} returned ${-raceAfterPinMs} ms before the pinned ${io.io} completed (pin at page ${index})`);
-    }
+    wait = judgeWait(
+      { call, startNs: v.race_start_ns, endNs: v.race_end_ns, evidence: parseWaitEvidence(checked.line.race_wait) },
+      io,
+      env.pinMs,
+    );
+    if (wait.kind === 'early') fails.push(`${wait.reason} (pin at page ${index})`);
     const expected = sizeAfter(pages);
     if (v.size_after !== expected) fails.push(`file size after ${call} is ${v.size_after}, expected ${expected}`);
     if (dataFailure && !dataOk) fails.push(dataFailure);
   }
-  if (fails.length > 0) return { status: 'fail', reason: fails.join('; '), timings, details };
+  const seen = wait ? waitFacts(wait) : { timings: {}, details: {} };
+  const t = { ...timings, ...seen.timings };
+  const d = { ...details, ...seen.details };
+  if (fails.length > 0) return { status: 'fail', reason: fails.join('; '), timings: t, details: d };
+  if (!wait || wait.kind !== 'waited') return { ...errorVerdict(wait?.reason ?? `${call} was not judged`, out, t), details: d };
   const notInRange = inRange ? '' : '; the pin lay outside the changed range, and the whole file is waited for';
-  return {
-    status: 'pass',
-    reason:
-      (raceAfterPinMs >= 0
-        ? `${call} waited for the pin (returned ${raceAfterPinMs} ms after the ${io.io} completed)`
-        : `${call} waited for the pin (returned ${-raceAfterPinMs} ms before the ${io.io} was seen ` +
-          `to complete, within the ${TOLERANCE_MS} ms tolerance)`) + notInRange,
-    timings,
-    details,
-  };
+  return { status: 'pass', reason: wait.reason + notInRange, timings: t, details: d };
 }
 
 /** A size or layout change racing a page pin held by a slow O_DIRECT I/O on a DAX mapping. */
@@ -132,7 +133,9 @@ export const pinRace: Workload = {
     'freeing or moving its blocks; wait-table.ts records, per filesystem, which calls must wait ' +
     '(all of them, for a pin anywhere in the file) and which are unsupported (skipped: clone and ' +
     `dedupe on ext4). Oracle: the racing call must not return more than ${TOLERANCE_MS} ms before the ` +
-    'I/O completes, must succeed (an EOPNOTSUPP/EINVAL from a supported call fails), and must leave ' +
+    'I/O completes, and when it returns later it must have been seen asleep in the layout-break wait ' +
+    '(its wait channel, sampled every 2 ms: a call that was merely slow proves nothing and is an error); it ' +
+    'must succeed (an EOPNOTSUPP/EINVAL from a supported call fails), and must leave ' +
     'the right size and content (zeros after punch/zero, the shifted file after collapse/insert, the ' +
     'source data after clone/dedupe). An I/O that was not held for the pin time, a race that started ' +
     'too late, or an index outside the file makes the case an error, not a pass.',

@@ -4,7 +4,8 @@ import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
 import { checkResult, errnoName, errorVerdict, nsToMs, requireFields } from './guest-json.js';
 import { caseFilePath, enumParam, intParam } from './params.js';
-import { afterPinMs, indexProblem, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS } from './pin-checks.js';
+import { indexProblem, judgeWait, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS, waitFacts } from './pin-checks.js';
+import { parseWaitEvidence } from './wait-evidence.js';
 import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
 
 const PARAMS: Record<string, ParamDef> = {
@@ -92,22 +93,30 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
         : `page ${v.corrupt_page} of another file, written after the truncate, lost its data (it holds neither its own nor the device's)`,
     );
   }
-  const truncAfterPinMs = afterPinMs(v.trunc_end_ns, io, env.pinMs);
-  if (truncAfterPinMs < -TOLERANCE_MS) {
+  const w = judgeWait(
+    { call: 'ftruncate', startNs: v.trunc_start_ns, endNs: v.trunc_end_ns, evidence: parseWaitEvidence(line.trunc_wait) },
+    io,
+    env.pinMs,
+  );
+  const seen = waitFacts(w);
+  const t = { ...timings, ...seen.timings };
+  const d = { ...details, ...seen.details };
+  if (w.kind === 'early') {
     const notSeen = v.corrupt_page >= 0 ? ''
       : v.reused_page < 0 ? '; the pinned block was not reused by the new file, so no stale data could show'
         : pin === 'pread' ? '; pread copies at submission, so no stale data could show' : '';
-    fails.push(`ftruncate returned ${-truncAfterPinMs} ms before the pinned read completed (pin at page ${index})${notSeen}`);
+    fails.push(`${w.reason} (pin at page ${index})${notSeen}`);
   }
-  if (fails.length > 0) return { status: 'fail', reason: fails.join('; '), timings, details };
+  if (fails.length > 0) return { status: 'fail', reason: fails.join('; '), timings: t, details: d };
+  if (w.kind !== 'waited') return { ...errorVerdict(w.reason, out, t), details: d };
   const reuse = v.reused_page >= 0
     ? `the new file reused the pinned block (its page ${v.reused_page}) and kept its data`
     : 'the pinned block was not reused by the new file (data check inconclusive)';
   return {
     status: 'pass',
-    reason: `ftruncate waited for the pin (returned ${truncAfterReadMs} ms after the read completed); ${reuse}`,
-    timings,
-    details,
+    reason: `${w.reason}; ${reuse}`,
+    timings: t,
+    details: d,
   };
 }
 

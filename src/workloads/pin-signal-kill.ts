@@ -3,7 +3,8 @@
 // file must find nothing left locked (it waits for the pin and succeeds).
 import type { Verdict } from '../results/types.js';
 import { checkResult, errnoName, errorVerdict, nsToMs, requireFields } from './guest-json.js';
-import { afterPinMs, lateStart, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS } from './pin-checks.js';
+import { afterPinMs, judgeWait, lateStart, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS, waitFacts } from './pin-checks.js';
+import { describeWait, layoutWait, MIN_WAIT_SAMPLES, parseWaitEvidence } from './wait-evidence.js';
 import type { GuestEnv, GuestOutput } from './types.js';
 
 const FIELDS = [
@@ -33,33 +34,47 @@ export function judgeKill(out: GuestOutput, env: GuestEnv, index: number): Verdi
     mode: 'kill', childKilled: killed, childExit: v.child_exit, sizeBefore: v.size_before,
     sizeAfterKill: v.size_after_kill, nextRet: v.next_ret, nextErrno: v.next_errno, sizeAfter: v.size_after,
   };
-  const verdict = (status: 'pass' | 'fail', reason: string): Verdict => ({ status, reason, timings, details });
+  const childWait = parseWaitEvidence(checked.line.trunc_wait);
+  const next = judgeWait(
+    { call: 'the next ftruncate', startNs: v.next_start_ns, endNs: v.next_end_ns, evidence: parseWaitEvidence(checked.line.next_wait) },
+    io,
+    env.pinMs,
+  );
+  const seen = waitFacts(next);
+  const t = { ...timings, ...seen.timings };
+  const d = { ...details, ...(childWait ? { childWait: describeWait(childWait) } : {}), ...(next.kind === 'waited' ? { nextWait: next.wait } : {}) };
+  const verdict = (status: 'pass' | 'fail', reason: string): Verdict => ({ status, reason, timings: t, details: d });
+  const error = (reason: string): Verdict => ({ ...errorVerdict(reason, out, t), details: d });
   const invalid = pinProblem(io, env.pinMs) ?? lateStart('ftruncate', v.trunc_start_ns, io);
-  if (invalid) return { ...errorVerdict(invalid, out, timings), details };
+  if (invalid) return error(invalid);
   if (v.kill_ns >= v.read_end_ns - TOLERANCE_MS * 1e6) {
-    const reason = `SIGKILL sent too late: ${nsToMs(v.read_end_ns - v.kill_ns)} ms before the read completed, need more than ${TOLERANCE_MS} ms`;
-    return { ...errorVerdict(reason, out, timings), details };
+    return error(`SIGKILL sent too late: ${nsToMs(v.read_end_ns - v.kill_ns)} ms before the read completed, need more than ${TOLERANCE_MS} ms`);
   }
   if (!killed) {
     if (v.child_exit === 0) {
       return verdict('fail', `the child's ftruncate completed before SIGKILL, while page ${index} was pinned`);
     }
-    return { ...errorVerdict(`the truncating child exited with ${v.child_exit} before SIGKILL`, out, timings), details };
+    return error(`the truncating child exited with ${v.child_exit} before SIGKILL`);
   }
   if (reapAfterPinMs > -TOLERANCE_MS) {
     return verdict('fail', `SIGKILL did not end the wait: the killed ftruncate ended ${reapAfterPinMs} ms after the ` +
       'pinned read completed (the layout-break wait must be killable)');
   }
+  const blocked = childWait ? layoutWait(childWait) : { n: 0 };
+  if (blocked.n < MIN_WAIT_SAMPLES) {
+    return error(`the killed ftruncate was not seen waiting in the layout-break wait before SIGKILL (${blocked.n} samples ` +
+      `there, need ${MIN_WAIT_SAMPLES}; seen: ${childWait ? describeWait(childWait) : 'no samples'})`);
+  }
   if (v.size_after_kill !== v.size_before) {
     return verdict('fail', `the killed ftruncate changed the size to ${v.size_after_kill} (was ${v.size_before})`);
   }
   if (v.next_ret !== 0) return verdict('fail', `the next ftruncate after the kill failed with ${errnoName(v.next_errno)}`);
-  const nextAfterPinMs = afterPinMs(v.next_end_ns, io, env.pinMs);
-  if (nextAfterPinMs < -TOLERANCE_MS) {
-    return verdict('fail', `the next ftruncate after the kill returned ${-nextAfterPinMs} ms before the pinned read ` +
+  if (next.kind === 'early') {
+    return verdict('fail', `the next ftruncate after the kill returned ${-next.afterPinMs} ms before the pinned read ` +
       `completed (page ${index} was still pinned)`);
   }
+  if (next.kind === 'unproven') return error(next.reason);
   if (v.size_after !== 0) return verdict('fail', `the next ftruncate succeeded but the size is ${v.size_after}, expected 0`);
   return verdict('pass', `SIGKILL ended the waiting ftruncate ${timings.reapAfterKillMs} ms after the kill ` +
-    `(${-reapAfterPinMs} ms before the read completed), size unchanged; the next ftruncate waited for the pin and succeeded`);
+    `(${-reapAfterPinMs} ms before the read completed), size unchanged; ${next.kind === 'waited' ? next.reason : 'the next ftruncate started after the pin was released'} and succeeded`);
 }

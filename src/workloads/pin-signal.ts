@@ -4,7 +4,8 @@ import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
 import { checkResult, errnoName, errorVerdict, nsToMs, requireFields } from './guest-json.js';
 import { caseFilePath, enumParam } from './params.js';
-import { afterPinMs, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS } from './pin-checks.js';
+import { judgeWait, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS, waitFacts } from './pin-checks.js';
+import { describeWait, layoutWait, MIN_WAIT_SAMPLES, parseWaitEvidence } from './wait-evidence.js';
 import { judgeKill } from './pin-signal-kill.js';
 import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
 
@@ -63,23 +64,27 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
     mode, truncRet: v.trunc_ret, truncErrno: v.trunc_errno, sizeBefore: v.size_before,
     sizeAtReturn: v.size_at_return, sizeAfter: v.size_after, handled: v.handled_ns >= 0,
   };
-  const verdict = (status: 'pass' | 'fail', reason: string): Verdict => ({ status, reason, timings, details });
+  const evidence = parseWaitEvidence(checked.line.trunc_wait);
   const io = pinIo(v);
+  const w = judgeWait({ call: 'ftruncate', startNs: v.trunc_start_ns, endNs: v.trunc_end_ns, evidence }, io, env.pinMs);
+  const seen = waitFacts(w);
+  const t = { ...timings, ...seen.timings };
+  const d = { ...details, ...seen.details, ...(evidence ? { wait: describeWait(evidence) } : {}) };
+  const verdict = (status: 'pass' | 'fail', reason: string): Verdict => ({ status, reason, timings: t, details: d });
   const invalid = pinProblem(io, env.pinMs) ?? lateStart('ftruncate', v.trunc_start_ns, io);
-  if (invalid) return { ...errorVerdict(invalid, out, timings), details };
-  const truncAfterPinMs = afterPinMs(v.trunc_end_ns, io, env.pinMs);
-  if (v.trunc_ret === 0 && truncAfterPinMs < -TOLERANCE_MS) {
-    return verdict('fail', `ftruncate returned with success ${-truncAfterPinMs} ms before the pinned read ` +
+  if (invalid) return { ...errorVerdict(invalid, out, t), details: d };
+  if (v.trunc_ret === 0 && w.kind === 'early') {
+    return verdict('fail', `ftruncate returned with success ${-w.afterPinMs} ms before the pinned read ` +
       `completed (size ${v.size_at_return} while page ${PINSIGNAL_INDEX} was pinned)`);
   }
   if (v.signal_ns >= v.read_end_ns - TOLERANCE_MS * 1e6) {
     const ms = nsToMs(v.read_end_ns - v.signal_ns);
     const reason = `signal sent too late: ${ms} ms before the read completed, need more than ${TOLERANCE_MS} ms`;
-    return { ...errorVerdict(reason, out, timings), details };
+    return { ...errorVerdict(reason, out, t), details: d };
   }
-  if (v.handled_ns < 0) return { ...errorVerdict('SIGALRM was not handled by the truncating thread', out, timings), details };
+  if (v.handled_ns < 0) return { ...errorVerdict('SIGALRM was not handled by the truncating thread', out, t), details: d };
   if (v.handled_ns < v.trunc_start_ns) {
-    return { ...errorVerdict('SIGALRM was handled before ftruncate was called (the thread was not scheduled in time)', out, timings), details };
+    return { ...errorVerdict('SIGALRM was handled before ftruncate was called (the thread was not scheduled in time)', out, t), details: d };
   }
 
   const interrupted = v.trunc_ret === -1 && v.trunc_errno === EINTR;
@@ -88,11 +93,19 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
     return verdict('fail', 'ftruncate returned EINTR although the handler was installed with SA_RESTART');
   }
   if (interrupted) {
+    const blocked = evidence ? layoutWait(evidence) : { n: 0 };
+    if (blocked.n < MIN_WAIT_SAMPLES) {
+      return {
+        ...errorVerdict(`ftruncate returned EINTR but was not seen waiting in the layout-break wait before the signal ` +
+          `(${blocked.n} samples there, need ${MIN_WAIT_SAMPLES}; seen: ${evidence ? describeWait(evidence) : 'no samples'})`, out, t),
+        details: d,
+      };
+    }
     if (v.size_at_return !== v.size_before || v.size_after !== v.size_before) {
       return verdict('fail', `ftruncate returned EINTR but the size changed: ${v.size_at_return} at return, ` +
         `${v.size_after} after the read, was ${v.size_before}`);
     }
-    return verdict('pass', `ftruncate was interrupted: EINTR ${nsToMs(v.trunc_end_ns - v.signal_ns)} ms after ` +
+    return verdict('pass', `ftruncate was interrupted in the layout-break wait: EINTR ${nsToMs(v.trunc_end_ns - v.signal_ns)} ms after ` +
       `the signal, ${-afterReadMs} ms before the read completed, size unchanged`);
   }
   if (v.size_at_return !== 0 || v.size_after !== 0) {
@@ -103,7 +116,9 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
     return verdict('fail', `ftruncate was not interrupted by SIGALRM: it completed ${afterReadMs} ms after the read, ` +
       'so the layout-break wait ignored the signal (it must sleep TASK_INTERRUPTIBLE and return EINTR)');
   }
-  return verdict('pass', `ftruncate was restarted after SIGALRM and completed ${afterReadMs} ms after the read, size 0`);
+  if (w.kind === 'unproven') return { ...errorVerdict(w.reason, out, t), details: d };
+  const seenFor = w.kind === 'waited' ? ` (seen asleep in the layout-break wait for ~${w.waitSeenMs} ms)` : '';
+  return verdict('pass', `ftruncate was restarted after SIGALRM and completed ${afterReadMs} ms after the read, size 0${seenFor}`);
 }
 
 /** ftruncate waiting for a pinned DAX page, hit by SIGALRM without or with SA_RESTART. */

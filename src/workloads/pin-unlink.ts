@@ -4,7 +4,8 @@ import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
 import { checkResult, errnoName, errorVerdict, nsToMs, requireFields } from './guest-json.js';
 import { caseFilePath, enumParam, intParam } from './params.js';
-import { afterPinMs, indexProblem, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS, type PinIo } from './pin-checks.js';
+import { indexProblem, judgeWait, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, waitFacts, type PinIo } from './pin-checks.js';
+import { parseWaitEvidence } from './wait-evidence.js';
 import { PAGE } from './pin-race-params.js';
 import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
 
@@ -99,28 +100,38 @@ function judgeUmount(
   const fields = requireFields('pinunlink', line, UMOUNT_FIELDS, out);
   if ('verdict' in fields) return fields.verdict;
   const u = fields.values;
-  const umountAfterPinMs = afterPinMs(u.umount_end_ns, io, env.pinMs);
-  const t = { ...timings, umountMs: nsToMs(u.umount_end_ns - u.umount_start_ns), umountAfterPinMs };
-  if (u.umount_ret !== 0) return { ...errorVerdict(`umount failed with ${errnoName(u.umount_errno)}`, out, t), details };
+  const w = judgeWait(
+    { call: 'umount', startNs: u.umount_start_ns, endNs: u.umount_end_ns, evidence: parseWaitEvidence(line.umount_wait) },
+    io,
+    env.pinMs,
+  );
+  const seen = waitFacts(w);
+  const t = { ...timings, umountMs: nsToMs(u.umount_end_ns - u.umount_start_ns), umountAfterPinMs: w.afterPinMs, ...seen.timings };
+  const d = { ...details, ...seen.details };
+  if (u.umount_ret !== 0) return { ...errorVerdict(`umount failed with ${errnoName(u.umount_errno)}`, out, t), details: d };
   if (u.remount_ret !== 0) {
-    return { ...errorVerdict(`mounting the filesystem again failed with ${errnoName(u.remount_errno)}`, out, t), details };
+    return { ...errorVerdict(`mounting the filesystem again failed with ${errnoName(u.remount_errno)}`, out, t), details: d };
   }
-  if (umountAfterPinMs < -TOLERANCE_MS) {
-    return {
-      status: 'fail',
-      reason: `umount returned ${-umountAfterPinMs} ms before the pinned read completed: the filesystem went away ` +
-        'while DMA into its unlinked file was in flight',
-      timings: t,
-      details,
-    };
+  switch (w.kind) {
+    case 'early':
+      return {
+        status: 'fail',
+        reason: `${w.reason}: the filesystem went away while DMA into its unlinked file was in flight`,
+        timings: t,
+        details: d,
+      };
+    case 'unproven':
+      return { ...errorVerdict(w.reason, out, t), details: d };
+    case 'after':
+      return {
+        status: 'pass',
+        reason: `${w.reason}: the pin was waited for earlier (the munmap that evicted the file); the kernel log scan decides the rest`,
+        timings: t,
+        details: d,
+      };
+    case 'waited':
+      return { status: 'pass', reason: `${w.reason}; the kernel log scan decides the rest`, timings: t, details: d };
   }
-  return {
-    status: 'pass',
-    reason: `umount waited for the pin: it returned ${umountAfterPinMs} ms after the pinned read completed; ` +
-      'the kernel log scan decides the rest',
-    timings: t,
-    details,
-  };
 }
 
 /** Unlink + close + munmap of a DAX file during an in-flight pin; judged mostly by the kernel log. */
@@ -139,7 +150,8 @@ export const pinUnlink: Workload = {
     'read (or unlink, close, munmap) failed, and is an error when the pin was not held or the ' +
     'unlink started too late. With umount=yes the program then unmounts the filesystem, still while ' +
     'the read is in flight, and mounts it again after the read: umount must not return before the ' +
-    'pin is released (timing oracle, same tolerance as pin-race), and must print no warning.',
+    'pin is released (timing oracle, same tolerance and proof of blocking as pin-race; an umount that ' +
+    'only starts after the pin was released, because an earlier step waited, passes), and must print no warning.',
   params: PARAMS,
   command,
   judge,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fioSection, parseFioJob, parseLatLog } from '../../../src/workloads/fio-output.js';
 import { fioRace } from '../../../src/workloads/fio-race.js';
 import { fioReport, latLine, section } from './fio-fixtures.js';
-import { ENV, output, testCase } from './fixtures.js';
+import { ENV, output, testCase, waitSamples } from './fixtures.js';
 
 const tc = testCase('fio-race', { index: 5, reads: 4 });
 
@@ -10,7 +10,8 @@ const tc = testCase('fio-race', { index: 5, reads: 4 });
 function trunc(over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     inflight_seen_ns: 10_000_000_000, trunc_start_ns: 10_100_500_000, trunc_end_ns: 10_501_300_000,
-    trunc_ret: 0, trunc_errno: 0, size_after: 0, dax: true, ...over,
+    trunc_ret: 0, trunc_errno: 0, size_after: 0, dax: true,
+    trunc_wait: waitSamples(10_100_500_000, Number(over.trunc_end_ns ?? 10_501_300_000)), ...over,
   };
 }
 /** The script's stdout; by default read 1 runs 9998 -> 10500 ms, then a read after the truncate fails (EFAULT). */
@@ -33,19 +34,21 @@ describe('fio-race', () => {
   it('passes when the truncate returned after the read in flight completed', () => {
     const v = judge();
     expect(v.status).toBe('pass');
-    expect(v.reason).toBe("truncate waited for fio's pinned read (returned 1.3 ms after it completed; " +
-      '399.5 ms of the pin remained when it started)');
+    // Judged against the device's completion (submission 9998 ms + 500 ms), not fio's 1 ms end stamp.
+    expect(v.reason).toBe("truncate waited for fio's pinned read (returned 3.3 ms after the read completed; seen asleep in the " +
+      'layout-break wait for ~398.8 ms); 399.5 ms of the pin remained when it started');
     expect(v.timings).toEqual({
       pinMs: 500, clatMeanMs: 506.4, clatMaxMs: 511.2, readMs: 502, truncMs: 400.8, pinRemainingMs: 399.5, truncAfterReadMs: 1.3,
+      truncAfterPinMs: 3.3, waitSeenMs: 398.8,
     });
-    expect(v.details).toEqual({ index: 5, fioReads: 1, fioError: 14, sizeAfter: 0, readOffset: 0 });
+    expect(v.details).toEqual({ index: 5, fioReads: 1, fioError: 14, sizeAfter: 0, readOffset: 0, wait: 'S ext4_break_layouts x198, R 0 x2' });
   });
 
   it('passes within the tolerance, and picks the read in flight among several', () => {
     const lat = [latLine(9998, 501_000_000), latLine(10520, 521_000_000, 4096), latLine(11022, 501_000_000, 8192)].join('\n');
     const v = judge({ lat, t: trunc({ trunc_end_ns: 10_480_000_000 }) });
-    expect(v.reason).toBe("truncate waited for fio's pinned read (returned 40 ms before fio logged its completion, " +
-      'within the 50 ms tolerance; 419.5 ms of the pin remained when it started)');
+    expect(v.reason).toBe("truncate waited for fio's pinned read (returned 19 ms before the read was seen to complete, " +
+      'within the 50 ms tolerance; seen asleep in the layout-break wait for ~377.5 ms); 419.5 ms of the pin remained when it started');
     expect(v.details).toMatchObject({ readOffset: 4096 });
   });
 
@@ -53,7 +56,7 @@ describe('fio-race', () => {
     const v = judge({ t: trunc({ trunc_end_ns: 10_107_000_000 }) });
     expect(v).toMatchObject({
       status: 'fail',
-      reason: "truncate returned 393 ms before fio's pinned read completed (399.5 ms of the pin remained when it " +
+      reason: "truncate returned 391 ms before fio's pinned read completed (399.5 ms of the pin remained when it " +
         'started; fio buffer at page 5)',
     });
   });

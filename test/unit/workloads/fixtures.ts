@@ -31,6 +31,24 @@ export function output(line: Record<string, unknown> | string, extra: Partial<Gu
 const MS = 1_000_000;
 
 /**
+ * What wait-sampler.h prints for a call that ran from startNs to endNs: asleep in `wchan` for all of
+ * it but the first and last 2 ms (state R there), sampled every 2 ms.
+ */
+export function waitSamples(startNs: number, endNs: number, wchan = 'ext4_break_layouts', state = 'S'): Record<string, unknown> {
+  const sleep = Math.max(0, Math.floor((endNs - startNs) / (2 * MS)) - 2);
+  return {
+    interval_ms: 2,
+    samples: sleep + 2,
+    unreadable: 0,
+    overflow: 0,
+    chans: [
+      { state: 'R', wchan: '0', n: 2, first_ns: startNs, last_ns: endNs },
+      ...(sleep > 0 ? [{ state, wchan, n: sleep, first_ns: startNs + 2 * MS, last_ns: endNs - 2 * MS }] : []),
+    ],
+  };
+}
+
+/**
  * A pinrace result line with times in ms: the read starts at 12.3 ms and takes
  * readMs; the race starts leadMs after the read and ends raceAfterReadMs after
  * the read ends (negative: before). Size and byte count follow race and pin.
@@ -61,6 +79,7 @@ export function pinraceLine(opts: {
     race_ret: 0, race_errno: 0,
     size_before: pages * 4096, size_after: sizeAfter, size_expected: sizeAfter,
     data_ok: true, dax: true,
+    race_wait: waitSamples(Math.round(raceStart), Math.round(raceEnd)),
     ...opts.over,
   };
 }

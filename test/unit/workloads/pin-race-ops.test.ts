@@ -69,7 +69,7 @@ describe('pin-race judge(): new racers', () => {
     for (const race of ['otrunc', 'zero', 'collapse', 'insert', 'clone', 'dedupe'] as const) {
       const v = pinRace.judge(tc(race, { fs: 'xfs' }), output(pinraceLine({ race })), ENV);
       expect(v.status, `${race}: ${v.reason}`).toBe('pass');
-      expect(v.reason).toContain('waited for the pin (returned 5.5 ms after the read completed)');
+      expect(v.reason).toContain('waited for the pin (returned 5.5 ms after the read completed; seen asleep in the layout-break wait for ~403.3 ms)');
     }
   });
 
@@ -138,7 +138,7 @@ describe('pin-race judge(): new pin sources', () => {
 
   it('speaks of a write for pwrite and io_uring_write pins', () => {
     const ok = pinRace.judge(tc('truncate', { pin: 'pwrite' }), output(pinraceLine({ pin: 'pwrite' })), ENV);
-    expect(ok.reason).toBe('ftruncate waited for the pin (returned 5.5 ms after the write completed)');
+    expect(ok.reason).toBe('ftruncate waited for the pin (returned 5.5 ms after the write completed; seen asleep in the layout-break wait for ~403.3 ms)');
     const early = pinraceLine({ pin: 'io_uring_write', raceAfterReadMs: -300 });
     expect(pinRace.judge(tc('truncate', { pin: 'io_uring_write' }), output(early), ENV).reason)
       .toBe('ftruncate returned 297.6 ms before the pinned write completed (pin at page 5)');

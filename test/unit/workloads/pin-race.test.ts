@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DaxlabError } from '../../../src/errors.js';
 import { leadMs, pinRace } from '../../../src/workloads/pin-race.js';
-import { ENV, output, pinraceLine, testCase } from './fixtures.js';
+import { ENV, output, pinraceLine, testCase, waitSamples } from './fixtures.js';
 
 const trunc5 = testCase('pin-race', { pin: 'pread', race: 'truncate', index: 5, pages: 16 });
 const punch5 = testCase('pin-race', { pin: 'io_uring', race: 'punch', index: 5, pages: 16 });
@@ -55,7 +55,9 @@ describe('pin-race judge(): pass', () => {
   it('passes when ftruncate returned after the read completed', () => {
     const v = pinRace.judge(trunc5, output(pinraceLine()), ENV);
     expect(v.status).toBe('pass');
-    expect(v.reason).toBe('ftruncate waited for the pin (returned 5.5 ms after the read completed)');
+    expect(v.reason).toBe('ftruncate waited for the pin (returned 5.5 ms after the read completed; seen asleep in the layout-break wait for ~403.3 ms)');
+    expect(v.timings.waitSeenMs).toBe(403.3);
+    expect(v.details?.wait).toBe('S ext4_break_layouts x200, R 0 x2');
     expect(v.timings).toMatchObject({ readMs: 502.4, raceMs: 405.3, raceAfterReadMs: 3.1, pinMs: 500 });
   });
 
@@ -77,7 +79,7 @@ describe('pin-race judge(): scheduler noise', () => {
     // Seen on a loaded TCG host: the read's end stamp lagged the device completion by up to 41 ms.
     const v = pinRace.judge(trunc5, output(pinraceLine({ readMs: 541, raceAfterReadMs: -40 })), ENV);
     expect(v.status).toBe('pass');
-    expect(v.reason).toBe('ftruncate waited for the pin (returned 1 ms after the read completed)');
+    expect(v.reason).toBe('ftruncate waited for the pin (returned 1 ms after the read completed; seen asleep in the layout-break wait for ~398.8 ms)');
     expect(v.timings).toMatchObject({ raceAfterReadMs: -40, raceAfterPinMs: 1 });
   });
 });
@@ -189,5 +191,44 @@ describe('pin-race judge(): how the file was mapped', () => {
     const none = pinRace.judge(trunc5, output(pinraceLine({ over: { map_faults: -1 } })), ENV);
     expect(none.details).not.toHaveProperty('mapFaults');
     expect(none.details).not.toHaveProperty('map2mAligned');
+  });
+});
+
+describe('pin-race judge(): proof of blocking', () => {
+  const MS = 1_000_000;
+  const base = pinraceLine();
+  const start = base.race_start_ns as number;
+  const end = base.race_end_ns as number;
+
+  it('errors a racer that returned late but slept elsewhere (merely slow), naming what it was seen doing', () => {
+    const line = pinraceLine({ over: { race_wait: waitSamples(start, end, 'do_nanosleep') } });
+    const v = pinRace.judge(trunc5, output(line), ENV);
+    expect(v.status).toBe('error');
+    expect(v.reason).toMatch(/^ftruncate returned after the pin was released but was not seen waiting for it: 0 of 202 samples in the layout-break wait \(need 3; seen: S do_nanosleep x200, R 0 x2\), so it may merely have been slow/);
+  });
+
+  it('errors a late racer without wait samples, and one seen running the whole time', () => {
+    const none = pinRace.judge(trunc5, output(pinraceLine({ over: { race_wait: undefined } })), ENV);
+    expect(none.status).toBe('error');
+    expect(none.reason).toContain('no wait-channel samples were recorded');
+    const running = pinRace.judge(trunc5, output(pinraceLine({ over: { race_wait: waitSamples(start, end, 'ext4_break_layouts', 'R') } })), ENV);
+    expect(running.status).toBe('error');
+  });
+
+  it('accepts the xfs and remap wait channels, and a wait seen only 3 times', () => {
+    for (const wchan of ['xfs_break_dax_layouts', 'xfs_wait_dax_page', 'xfs_mmaplock_two_inodes_and_break_dax_layout', 'ext4_wait_dax_page']) {
+      const v = pinRace.judge(trunc5, output(pinraceLine({ over: { race_wait: waitSamples(start, end, wchan) } })), ENV);
+      expect(v.status, wchan).toBe('pass');
+    }
+    const three = { interval_ms: 2, samples: 3, unreadable: 0, chans: [{ state: 'D', wchan: 'ext4_break_layouts', n: 3, first_ns: start, last_ns: start + 4 * MS }] };
+    expect(pinRace.judge(trunc5, output(pinraceLine({ over: { race_wait: three } })), ENV).status).toBe('pass');
+    const two = { ...three, samples: 2, chans: [{ ...three.chans[0]!, n: 2 }] };
+    expect(pinRace.judge(trunc5, output(pinraceLine({ over: { race_wait: two } })), ENV).status).toBe('error');
+  });
+
+  it('fails an early return whatever the samples say', () => {
+    const v = pinRace.judge(trunc5, output(pinraceLine({ raceAfterReadMs: -390, over: { race_wait: waitSamples(start, start + 5 * MS) } })), ENV);
+    expect(v.status).toBe('fail');
+    expect(v.reason).toMatch(/returned [\d.]+ ms before the pinned read completed \(pin at page 5\)/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pinReuse } from '../../../src/workloads/pin-reuse.js';
-import { ENV, output, testCase } from './fixtures.js';
+import { ENV, output, testCase, waitSamples } from './fixtures.js';
 
 const MS = 1_000_000;
 const ns = (ms: number) => Math.round(ms * MS);
@@ -14,6 +14,7 @@ function line(over: Record<string, unknown> = {}): Record<string, unknown> {
     trunc_start_ns: ns(112.5), trunc_end_ns: ns(516.1), trunc_ret: 0, trunc_errno: 0,
     fill_bytes: 1004179456, free_blocks: 80, g_done_ns: ns(540), g_pages: 79, g_errno: 0,
     pin_phys: 138113024, reused_page: 21, corrupt_page: -1, corrupt_stale: false, dax: true,
+    trunc_wait: waitSamples(ns(112.5), ns(516.1)),
     ...over,
   };
 }
@@ -36,7 +37,7 @@ describe('pin-reuse', () => {
   it('passes when the truncate waited and the new file kept its data in the reused block', () => {
     const v = judge();
     expect(v.status).toBe('pass');
-    expect(v.reason).toBe('ftruncate waited for the pin (returned 1.4 ms after the read completed); ' +
+    expect(v.reason).toBe('ftruncate waited for the pin (returned 3.8 ms after the read completed; seen asleep in the layout-break wait for ~401.6 ms); ' +
       'the new file reused the pinned block (its page 21) and kept its data');
     expect(v.timings).toMatchObject({ readMs: 502.4, truncMs: 403.6, truncAfterReadMs: 1.4, truncStartBeforeReadEndMs: 402.2 });
     expect(v.details).toMatchObject({ reusedPage: 21, corruptPage: -1, corruptStale: false, secondFilePages: 79 });

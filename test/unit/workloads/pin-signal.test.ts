@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pinSignal } from '../../../src/workloads/pin-signal.js';
-import { ENV, output, testCase } from './fixtures.js';
+import { ENV, output, testCase, waitSamples } from './fixtures.js';
 
 const MS = 1_000_000;
 const ns = (ms: number) => Math.round(ms * MS);
@@ -18,6 +18,7 @@ function line(truncEnd: number, over: Record<string, unknown> = {}): Record<stri
     trunc_start_ns: ns(110), trunc_end_ns: ns(truncEnd), trunc_ret: 0, trunc_errno: 0,
     signal_ns: ns(210), handled_ns: ns(211),
     size_before: 65536, size_at_return: 0, size_after: 0, dax: true,
+    trunc_wait: waitSamples(ns(110), ns(truncEnd)),
     ...over,
   };
 }
@@ -46,8 +47,14 @@ describe('pin-signal judge(): eintr', () => {
   it('passes an EINTR with the size unchanged', () => {
     const v = pinSignal.judge(eintr, output(interrupted()), ENV);
     expect(v.status).toBe('pass');
-    expect(v.reason).toBe('ftruncate was interrupted: EINTR 1.5 ms after the signal, 300.5 ms before the read ' +
+    expect(v.reason).toBe('ftruncate was interrupted in the layout-break wait: EINTR 1.5 ms after the signal, 300.5 ms before the read ' +
       'completed, size unchanged');
+  });
+
+  it('is an error when the interrupted ftruncate was not seen waiting in the layout break', () => {
+    const v = pinSignal.judge(eintr, output(interrupted({ trunc_wait: waitSamples(ns(110), ns(211.5), 'do_nanosleep') })), ENV);
+    expect(v.status).toBe('error');
+    expect(v.reason).toMatch(/^ftruncate returned EINTR but was not seen waiting in the layout-break wait before the signal \(0 samples there, need 3; seen: S do_nanosleep x48, R 0 x2\)/);
   });
 
   it('fails a completion after the pin: the wait ignored the signal', () => {
@@ -90,7 +97,7 @@ describe('pin-signal judge(): restart', () => {
   it('passes a restarted truncate that completed after the pin with size 0', () => {
     const v = pinSignal.judge(restart, output(line(513.2, { mode: 'restart' })), ENV);
     expect(v.status).toBe('pass');
-    expect(v.reason).toBe('ftruncate was restarted after SIGALRM and completed 1.2 ms after the read, size 0');
+    expect(v.reason).toBe('ftruncate was restarted after SIGALRM and completed 1.2 ms after the read, size 0 (seen asleep in the layout-break wait for ~401.2 ms)');
     expect(v.timings).toMatchObject({ truncAfterSignalMs: 303.2, signalAfterTruncStartMs: 100 });
   });
 
@@ -142,6 +149,8 @@ function killLine(reaped: number, nextEnd: number, over: Record<string, unknown>
     trunc_start_ns: ns(110), kill_ns: ns(210), reaped_ns: ns(reaped), child_killed: true, child_exit: -1,
     size_before: 65536, size_after_kill: 65536,
     next_start_ns: ns(reaped + 1), next_end_ns: ns(nextEnd), next_ret: 0, next_errno: 0, size_after: 0, dax: true,
+    trunc_wait: waitSamples(ns(110), ns(reaped)),
+    next_wait: waitSamples(ns(reaped + 1), ns(nextEnd)),
     ...over,
   };
 }
@@ -151,7 +160,8 @@ describe('pin-signal judge(): kill', () => {
     const v = pinSignal.judge(kill, output(killLine(211, 513)), ENV);
     expect(v.status).toBe('pass');
     expect(v.reason).toBe('SIGKILL ended the waiting ftruncate 1 ms after the kill (299 ms before the read completed), ' +
-      'size unchanged; the next ftruncate waited for the pin and succeeded');
+      'size unchanged; the next ftruncate waited for the pin (returned 3 ms after the read completed; seen asleep in the ' +
+      'layout-break wait for ~299 ms) and succeeded');
     expect(v.timings).toMatchObject({ reapAfterKillMs: 1, nextAfterReadMs: 1 });
   });
 
@@ -170,6 +180,15 @@ describe('pin-signal judge(): kill', () => {
       .toBe('the next ftruncate after the kill returned 295 ms before the pinned read completed (page 5 was still pinned)');
     expect(pinSignal.judge(kill, output(killLine(211, 513, { child_killed: false, child_exit: 0 })), ENV).reason)
       .toBe("the child's ftruncate completed before SIGKILL, while page 5 was pinned");
+  });
+
+  it('is an error when the killed child or the next ftruncate was not seen waiting in the layout break', () => {
+    const child = pinSignal.judge(kill, output(killLine(211, 513, { trunc_wait: waitSamples(ns(110), ns(211), 'pipe_read') })), ENV);
+    expect(child.status).toBe('error');
+    expect(child.reason).toMatch(/^the killed ftruncate was not seen waiting in the layout-break wait before SIGKILL/);
+    const next = pinSignal.judge(kill, output(killLine(211, 513, { next_wait: waitSamples(ns(212), ns(513), 'do_nanosleep') })), ENV);
+    expect(next.status).toBe('error');
+    expect(next.reason).toMatch(/^the next ftruncate returned after the pin was released but was not seen waiting for it/);
   });
 
   it('is an error when the kill came too late or the child failed on its own', () => {

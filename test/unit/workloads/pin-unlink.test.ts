@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pinUnlink } from '../../../src/workloads/pin-unlink.js';
-import { ENV, output, testCase } from './fixtures.js';
+import { ENV, output, testCase, waitSamples } from './fixtures.js';
 
 const MS = 1_000_000;
 const ns = (ms: number) => Math.round(ms * MS);
@@ -78,7 +78,7 @@ describe('pin-unlink umount=yes', () => {
   // The umount starts at 114.5 ms; the read completes at 512.3 ms (start + 500 ms pin).
   const umLine = (end: number, over: Record<string, unknown> = {}) =>
     line({ umount: true, umount_start_ns: ns(114.5), umount_end_ns: ns(end), umount_ret: 0, umount_errno: 0,
-      remount_ret: 0, remount_errno: 0, ...over });
+      remount_ret: 0, remount_errno: 0, umount_wait: waitSamples(ns(114.5), ns(end)), ...over });
 
   it('adds --umount to the argv', () => {
     expect(pinUnlink.command(um, ENV).at(-1)).toBe('--umount');
@@ -87,9 +87,21 @@ describe('pin-unlink umount=yes', () => {
   it('passes when umount returned after the pinned read completed', () => {
     const v = pinUnlink.judge(um, output(umLine(515)), ENV);
     expect(v.status).toBe('pass');
-    expect(v.reason).toBe('umount waited for the pin: it returned 2.7 ms after the pinned read completed; ' +
-      'the kernel log scan decides the rest');
+    expect(v.reason).toBe('umount waited for the pin (returned 2.7 ms after the read completed; seen asleep in the ' +
+      'layout-break wait for ~398.5 ms); the kernel log scan decides the rest');
     expect(v.timings).toMatchObject({ umountMs: 400.5, umountAfterPinMs: 2.7 });
+  });
+
+  it('passes when umount only started after the pin was released (an earlier step waited for it)', () => {
+    const v = pinUnlink.judge(um, output(umLine(520, { umount_start_ns: ns(513), munmap_end_ns: ns(512.9) })), ENV);
+    expect(v.status).toBe('pass');
+    expect(v.reason).toMatch(/^umount started after the pinned read had completed: the pin was waited for earlier/);
+  });
+
+  it('is an error when umount returned late without being seen waiting', () => {
+    const v = pinUnlink.judge(um, output(umLine(515, { umount_wait: waitSamples(ns(114.5), ns(515), 'do_nanosleep') })), ENV);
+    expect(v.status).toBe('error');
+    expect(v.reason).toMatch(/^umount returned after the pin was released but was not seen waiting for it/);
   });
 
   it('fails when umount returned while the page was still pinned', () => {

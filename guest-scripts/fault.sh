@@ -4,6 +4,12 @@
 #   hang        block forever in an interruptible sleep (the case timeout must end it)
 #   dstate      block forever in uninterruptible sleep: write to a frozen filesystem (cannot be killed)
 #   disconnect  kill the sshd process serving this session (the host loses its connection)
+#   oops        oops the kernel without a panic (LKDTM BUG; needs CONFIG_LKDTM): the kernel taints D and
+#               keeps running, and this script is killed
+#   warn-between  succeed, and log a WARNING-style line ~0.5 s later, after the case has ended
+#   kasan-skip  log a KASAN-style line, then report a skip (the kernel log must still fail the case)
+#   klog-flood  log ~600 KiB of lines, more than a small kernel log buffer holds (records get lost)
+#   kmsg-unreadable  hide /dev/kmsg (bind /dev/null over it) for ~3 s, so the case's log cannot be read
 #   ok          do nothing and succeed
 set -u
 kind=${1:-}
@@ -35,12 +41,42 @@ case "$kind" in
     echo "fault: no sshd ancestor found" >&2
     exit 3
     ;;
+  oops)
+    crash=/sys/kernel/debug/provoke-crash/DIRECT
+    [ -w "$crash" ] || { echo '{"skip":"fault oops needs LKDTM (CONFIG_LKDTM) and debugfs"}'; exit 0; }
+    echo "fault: oopsing the kernel (LKDTM BUG)" >&2
+    echo BUG > "$crash"
+    ;;
+  warn-between)
+    # setsid: out of the case's process group, so the runner's cleanup does not stop it.
+    setsid sh -c 'sleep 0.5; echo "WARNING: CPU: 0 PID: 1 at daxlab/fault.sh:1 daxlab_fault_between_cases" > /dev/kmsg' \
+      </dev/null >/dev/null 2>&1 &
+    echo '{"fault":"warn-between"}'
+    exit 0
+    ;;
+  kasan-skip)
+    echo "BUG: KASAN: slab-use-after-free in daxlab_fault_kasan_skip" > /dev/kmsg
+    echo '{"skip":"fault kasan-skip: skipping on purpose after a KASAN-style line"}'
+    exit 0
+    ;;
+  klog-flood)
+    line=$(printf 'daxlab fault: flooding the kernel log %0200d' 0)
+    for _ in $(seq 1 3000); do echo "$line"; done > /dev/kmsg
+    echo '{"fault":"klog-flood"}'
+    exit 0
+    ;;
+  kmsg-unreadable)
+    mount --bind /dev/null /dev/kmsg || { echo "fault: cannot bind /dev/null over /dev/kmsg" >&2; exit 3; }
+    setsid sh -c 'sleep 3; umount /dev/kmsg' </dev/null >/dev/null 2>&1 &
+    echo '{"fault":"kmsg-unreadable"}'
+    exit 0
+    ;;
   ok)
     echo '{"fault":"ok"}'
     exit 0
     ;;
   *)
-    echo "usage: fault.sh panic|hang|dstate|disconnect|ok MOUNT_POINT" >&2
+    echo "usage: fault.sh panic|oops|hang|dstate|disconnect|warn-between|kasan-skip|klog-flood|kmsg-unreadable|ok MOUNT_POINT" >&2
     exit 2
     ;;
 esac

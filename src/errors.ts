@@ -14,8 +14,8 @@ export type ErrorCode =
   | 'RESULTS_IO'
   | 'INTERRUPTED';
 
-/** Exit codes: 0 all passed, 1 a case failed, 2 usage or plan error, 69 infrastructure failure. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, infra: 69, sigint: 130, sigterm: 143 } as const;
+/** Exit codes: 0 all passed, 1 a case failed, 2 usage or plan error, 4 nothing passed (unexpected skips only), 69 infrastructure failure. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, noneRan: 4, infra: 69, sigint: 130, sigterm: 143 } as const;
 
 export class DaxlabError extends Error {
   constructor(

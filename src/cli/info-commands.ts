@@ -5,7 +5,7 @@ import { compareRuns, formatComparison } from '../results/compare.js';
 import { readJsonReport, writeReports } from '../results/files.js';
 import { readEvents } from '../results/jsonl.js';
 import { formatSummary } from '../results/summary.js';
-import type { CaseResult, RunSummary } from '../results/types.js';
+import type { CaseResult, KlogFinding, RunSummary } from '../results/types.js';
 import { countStatuses, exitCodeFor } from '../run/exit-code.js';
 import { WORKLOADS } from '../workloads/catalogue.js';
 
@@ -40,11 +40,13 @@ export function compareCommand(a: string, b: string): number {
 /** Rebuild reports from one or more events.jsonl journals (crashed runs, or shards merged). */
 export function reportCommand(journals: string[], outDir: string): number {
   const results: CaseResult[] = [];
+  const findings: KlogFinding[] = [];
   let first: RunSummary | undefined;
   for (const j of journals) {
     const replay = readEvents(j);
     if (replay.truncated) process.stderr.write(`note: ${j} ends in a torn line (dropped)\n`);
     results.push(...replay.results);
+    findings.push(...replay.findings);
     first ??= replay.summary;
   }
   const counts = countStatuses(results);
@@ -56,7 +58,8 @@ export function reportCommand(journals: string[], outDir: string): number {
     counts,
     stages: first?.stages ?? {},
     accel: first?.accel ?? 'tcg',
-    exitCode: exitCodeFor(counts),
+    exitCode: exitCodeFor(counts, findings.length),
+    ...(findings.length > 0 ? { findings } : {}),
   };
   const files = writeReports(outDir, summary, results);
   for (const line of formatSummary(summary, results)) process.stdout.write(`${line}\n`);

@@ -32,7 +32,8 @@ const program = new Command()
   .showHelpAfterError()
   .addHelpText(
     'after',
-    '\nExit codes: 0 all cases passed, 1 a case failed, 2 usage/plan/patch/config error, 69 host or harness failure, 130/143 interrupted.',
+    '\nExit codes: 0 all cases passed, 1 a case failed (or a known issue passed, or a kernel-log finding outside every case),\n' +
+      '2 usage/plan/patch/config error, 4 nothing passed (skips the plan did not expect), 69 host or harness failure, 130/143 interrupted.',
   );
 
 kernelOptions(program.command('run [plan]'))

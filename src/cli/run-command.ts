@@ -11,9 +11,9 @@ import { ConsoleReporter } from '../results/console.js';
 import { ReporterDispatcher } from '../results/dispatch.js';
 import { writeReports } from '../results/files.js';
 import { EventLog } from '../results/jsonl.js';
-import type { CaseResult, RunSummary } from '../results/types.js';
+import type { CaseResult, KlogFinding, RunSummary } from '../results/types.js';
 import { unrunResult } from '../run/case-result.js';
-import { countStatuses, exitCodeFor } from '../run/exit-code.js';
+import { countStatuses, countUnexpectedSkips, exitCodeFor } from '../run/exit-code.js';
 import { assertHostReady, unsupportedBackend } from '../run/host-check.js';
 import { runPlanCases } from '../run/run-plan.js';
 import { installSignalHandlers } from '../run/signals.js';
@@ -50,6 +50,7 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
   const abort = new AbortController();
   const stages: Record<string, number> = {};
   const results: CaseResult[] = [];
+  const findings: KlogFinding[] = [];
   let accel: 'kvm' | 'tcg' = 'tcg';
   const summaryOf = (exitCode: number): RunSummary => ({
     plan: plan.name,
@@ -60,6 +61,7 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
     stages,
     accel,
     exitCode,
+    ...(findings.length > 0 ? { findings } : {}),
   });
   // The journal's end event and the reports, from the results so far (synchronous: usable at exit).
   const finish = (exitCode: number) => {
@@ -109,6 +111,7 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
         signal: abort.signal,
         stages,
         results,
+        findings,
         boot: (image, signal) => boot(image, join(resultsDir, serialLogName(++boots)), signal),
       });
       accel = run.accel;
@@ -133,7 +136,7 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
     }
     throw failure;
   }
-  const exitCode = interrupted ?? exitCodeFor(countStatuses(results));
+  const exitCode = interrupted ?? exitCodeFor(countStatuses(results), findings.length, countUnexpectedSkips(results, plan.expectedSkips));
   let written: ReturnType<typeof finish>;
   try {
     written = finish(exitCode);

@@ -34,7 +34,7 @@ export const DEFAULT_PLAN_FILE = '<default>';
 export const DEFAULT_TIMEOUTS: Readonly<Timeouts> = { buildSec: 3600, bootSec: 180, caseSec: 120 };
 
 /** Default VM shape. */
-export const DEFAULT_VM: Readonly<VmOptions> = { cpus: 2, memoryMiB: 1024, pmemMiB: 1024, pinMs: 500 };
+export const DEFAULT_VM: Readonly<VmOptions> = { cpus: 2, memoryMiB: 1024, pmemMiB: 1024, pinMs: 500, logBufKiB: 4096 };
 
 /** Default filesystems, in run order. */
 export const DEFAULT_FILESYSTEMS: readonly FsName[] = ['ext4', 'xfs'];
@@ -90,5 +90,6 @@ export function defaultPlan(ctx: Pick<PlanContext, 'configsDir' | 'knownWorkload
     timeouts: { ...DEFAULT_TIMEOUTS },
     vm: { ...DEFAULT_VM },
     known: [],
+    expectedSkips: [],
   };
 }

@@ -6,7 +6,7 @@ import type { FsName, PlanContext, Timeouts, VmOptions } from './types.js';
 import { fieldOf, isAbsent, readChoice, readInt, readList, readMap, readString, report, type Reader, type YNode } from './yaml-read.js';
 
 const TIMEOUT_KEYS = ['build', 'boot', 'case'] as const;
-const VM_KEYS = ['cpus', 'memory', 'pmem', 'pinMs', 'qemu', 'virtiofsd'] as const;
+const VM_KEYS = ['cpus', 'memory', 'pmem', 'pinMs', 'logBuf', 'qemu', 'virtiofsd'] as const;
 
 /** Reads `filesystems`: a non-empty list of known filesystems, without duplicates. */
 export function readFilesystems(r: Reader, node: YNode): FsName[] | undefined {
@@ -56,6 +56,7 @@ export function readVm(r: Reader, node: YNode, ctx: PlanContext): VmOptions | un
     memoryMiB: int('memory', DEFAULT_VM.memoryMiB),
     pmemMiB: int('pmem', DEFAULT_VM.pmemMiB),
     pinMs: int('pinMs', DEFAULT_VM.pinMs),
+    logBufKiB: int('logBuf', DEFAULT_VM.logBufKiB),
   };
   for (const key of ['qemu', 'virtiofsd'] as const) {
     const toolNode = fields.get(key);

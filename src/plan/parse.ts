@@ -7,9 +7,9 @@ import { readKnown } from './parse-known.js';
 import { readFilesystems, readTimeouts, readVm } from './parse-settings.js';
 import { readWorkloads } from './parse-workloads.js';
 import type { BackendName, Plan, PlanContext, PlanIssue } from './types.js';
-import { isAbsent, readChoice, readInt, readMap, readString, type Reader } from './yaml-read.js';
+import { isAbsent, readChoice, readInt, readList, readMap, readString, type Reader } from './yaml-read.js';
 
-const TOP_KEYS = ['name', 'kernel', 'backend', 'filesystems', 'workloads', 'repeats', 'timeouts', 'vm', 'known'] as const;
+const TOP_KEYS = ['name', 'kernel', 'backend', 'filesystems', 'workloads', 'repeats', 'timeouts', 'vm', 'known', 'expectedSkips'] as const;
 
 /** Parses plan YAML; returns the plan only when there are no issues. */
 export function parsePlanText(text: string, file: string, ctx: PlanContext): { plan?: Plan; issues: PlanIssue[] } {
@@ -40,9 +40,20 @@ function readPlan(r: Reader, root: Node | null, file: string, ctx: PlanContext):
   const timeouts = readTimeouts(r, fields.get('timeouts'));
   const vm = readVm(r, fields.get('vm'), ctx);
   const known = readKnown(r, fields.get('known'), ctx.knownWorkloads);
+  const expectedSkips = readGlobs(r, fields.get('expectedSkips'), 'expectedSkips');
   if (name === undefined || !backend || !kernel || !filesystems || !workloads) return undefined;
-  if (repeats === undefined || !timeouts || !vm || !known) return undefined;
-  return { name, file, kernel, backend: backend as BackendName, filesystems, workloads, repeats, timeouts, vm, known };
+  if (repeats === undefined || !timeouts || !vm || !known || !expectedSkips) return undefined;
+  return { name, file, kernel, backend: backend as BackendName, filesystems, workloads, repeats, timeouts, vm, known, expectedSkips };
+}
+
+/** A list of case-id globs (`*` matches anything); empty when absent. */
+function readGlobs(r: Reader, node: Node | undefined, field: string): string[] | undefined {
+  if (isAbsent(node)) return [];
+  const items = readList(r, node, field);
+  if (!items) return undefined;
+  const before = r.issues.length;
+  const out = items.map((item) => readString(r, item.node, item.field) ?? '');
+  return r.issues.length > before ? undefined : out;
 }
 
 /** The default plan name: the file's base name without its extension. */

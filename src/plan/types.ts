@@ -31,6 +31,11 @@ export interface VmOptions {
   pmemMiB: number;
   /** Delay of the null_blk device that holds the pin, in milliseconds. */
   pinMs: number;
+  /**
+   * Kernel log ring buffer, in KiB (log_buf_len=): large enough that no record of a case is
+   * overwritten before daxlab reads it. A value at or below the kernel's built-in size keeps that size.
+   */
+  logBufKiB: number;
   /** Path of the QEMU binary (default: qemu-system-x86_64 from PATH). */
   qemu?: string;
   /** Path of virtiofsd (virtiofs backend only). */
@@ -66,6 +71,11 @@ export interface Plan {
   vm: VmOptions;
   /** Expected failures of this kernel (empty when the plan lists none). */
   known: KnownIssue[];
+  /**
+   * Case globs whose skips are expected (a backend this host cannot provide, an operation a
+   * filesystem does not support). A run in which nothing passed exits 4 unless every skip is expected.
+   */
+  expectedSkips: string[];
 }
 
 /** One concrete case after matrix expansion. */

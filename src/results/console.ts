@@ -1,7 +1,7 @@
 // Console reporter: stage progress lines, one line per case, and the end summary.
 import { formatMs, formatSecs } from './fmt.js';
-import { formatSummary } from './summary.js';
-import type { CaseResult, CaseStatus, Reporter, RunSummary } from './types.js';
+import { findingLines, formatSummary } from './summary.js';
+import type { CaseResult, CaseStatus, KlogFinding, Reporter, RunSummary } from './types.js';
 
 export { formatSummary } from './summary.js';
 
@@ -73,6 +73,10 @@ export class ConsoleReporter implements Reporter {
     const lines = [formatCaseLine(result, this.opts.color)];
     if (this.opts.verbose) lines.push(...caseDetail(result));
     this.print(lines);
+  }
+
+  onFinding(finding: KlogFinding): void {
+    this.print(findingLines(finding).map((l, i) => (i === 0 && this.opts.color ? `\x1b[31m${l}\x1b[0m` : l)));
   }
 
   onEnd(summary: RunSummary, results: CaseResult[]): void {

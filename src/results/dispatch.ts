@@ -1,6 +1,6 @@
 // Fan-out of reporter hooks: a throwing reporter is recorded and warned about
 // once on stderr, and never stops the run or the other reporters.
-import type { CaseResult, Reporter, RunSummary } from './types.js';
+import type { CaseResult, KlogFinding, Reporter, RunSummary } from './types.js';
 
 /** One error raised by a reporter hook. */
 export interface ReporterFailure {
@@ -53,6 +53,10 @@ export class ReporterDispatcher implements Reporter {
 
   async onCaseEnd(result: CaseResult): Promise<void> {
     await this.each('onCaseEnd', (r) => r.onCaseEnd?.(result));
+  }
+
+  async onFinding(finding: KlogFinding): Promise<void> {
+    await this.each('onFinding', (r) => r.onFinding?.(finding));
   }
 
   async onEnd(summary: RunSummary, results: CaseResult[]): Promise<void> {

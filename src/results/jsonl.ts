@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DaxlabError } from '../errors.js';
 import { resultsIoError } from './ioerror.js';
-import type { CaseResult, RunEvent, RunSummary } from './types.js';
+import type { CaseResult, KlogFinding, RunEvent, RunSummary } from './types.js';
 
 /** File name of the journal inside a results directory. */
 export const EVENTS_FILE = 'events.jsonl';
@@ -71,6 +71,8 @@ export interface Replay {
   begin?: Extract<RunEvent, { type: 'begin' }>;
   stages: Array<Extract<RunEvent, { type: 'stage' }>>;
   results: CaseResult[];
+  /** Kernel-log findings outside every case, in journal order. */
+  findings: KlogFinding[];
   /** Present when the run finished and wrote its end event. */
   summary?: RunSummary;
   /** True when a torn last line (a crash mid-write) was dropped. */
@@ -80,7 +82,7 @@ export interface Replay {
 function isEvent(v: unknown): v is RunEvent {
   if (typeof v !== 'object' || v === null) return false;
   const t = (v as { type?: unknown }).type;
-  return t === 'begin' || t === 'stage' || t === 'case' || t === 'end';
+  return t === 'begin' || t === 'stage' || t === 'case' || t === 'finding' || t === 'end';
 }
 
 /**
@@ -89,7 +91,7 @@ function isEvent(v: unknown): v is RunEvent {
  * throws RESULTS_IO. Unknown event types are skipped.
  */
 export function parseEvents(text: string, file = EVENTS_FILE): Replay {
-  const out: Replay = { stages: [], results: [], truncated: false };
+  const out: Replay = { stages: [], results: [], findings: [], truncated: false };
   const lines = text.split('\n');
   let last = lines.length - 1;
   while (last >= 0 && (lines[last] ?? '').trim() === '') last--;
@@ -110,6 +112,7 @@ export function parseEvents(text: string, file = EVENTS_FILE): Replay {
     if (value.type === 'begin') out.begin = value;
     else if (value.type === 'stage') out.stages.push(value);
     else if (value.type === 'case') out.results.push(value.result);
+    else if (value.type === 'finding') out.findings.push(value.finding);
     else out.summary = value.summary;
   }
   return out;

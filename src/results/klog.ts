@@ -1,5 +1,5 @@
-// Kernel log handling: cut one case's lines out of dmesg, find lines that must
-// fail a case (WARNING, BUG, KASAN, lockdep, hung task, ...), apply them to a verdict.
+// Kernel log scanning: find lines that must fail a case (WARNING, BUG, KASAN, lockdep, hung
+// task, ...) and apply them to a verdict. Cutting the log per case is in kmsg.ts.
 import type { Verdict } from './types.js';
 
 /** The class of a kernel log line that fails a case. */
@@ -35,39 +35,6 @@ export function klogMessage(line: string): string {
 
 function splitLines(text: string): string[] {
   return text.split(/\r?\n/);
-}
-
-/** True when a line is the runner's marker `daxlab: <what> <caseId>`. */
-function isMarker(line: string, what: 'begin' | 'end', caseId: string): boolean {
-  return klogMessage(line) === `daxlab: ${what} ${caseId}`;
-}
-
-/**
- * The kernel log lines of one case: strictly between the last `daxlab: begin <id>`
- * and the next `daxlab: end <id>` (or to the end of the log when the end marker is
- * missing, e.g. the guest died). Empty when the begin marker is absent.
- */
-export function sliceKernelLog(dmesg: string, caseId: string): string {
-  const lines = splitLines(dmesg);
-  let begin = -1;
-  for (let i = lines.length - 1; i >= 0; i--) {
-    if (isMarker(lines[i] ?? '', 'begin', caseId)) {
-      begin = i;
-      break;
-    }
-  }
-  if (begin < 0) return '';
-  let end = lines.length;
-  for (let i = begin + 1; i < lines.length; i++) {
-    if (isMarker(lines[i] ?? '', 'end', caseId)) {
-      end = i;
-      break;
-    }
-  }
-  const body = lines.slice(begin + 1, end);
-  // A log ending in a newline yields one empty trailing element; drop it.
-  if (end === lines.length && body.length > 0 && body[body.length - 1] === '') body.pop();
-  return body.join('\n');
 }
 
 // Lockdep and RCU-lockdep report headers ("WARNING: possible circular locking dependency detected").
@@ -152,16 +119,18 @@ export interface KlogApplied {
 }
 
 /**
- * Apply a kernel log scan to a workload verdict: a pass with matches becomes a
- * fail whose reason names the first match; fail, skip and error keep their
- * status and reason. Matches are always returned.
+ * Apply a kernel log scan to a workload verdict. Any match means the kernel misbehaved, whatever
+ * the workload concluded: a pass, a skip or an error becomes a fail whose reason names the first
+ * match (a skip's or an error's own reason is kept after it); a fail keeps its reason. Matches are
+ * always returned.
  */
 export function applyKernelLog(verdict: Verdict, scan: KlogScan): KlogApplied {
   const klogMatches = [...scan.matches];
   const first = scan.matches[0];
-  if (verdict.status !== 'pass' || first === undefined) return { verdict, klogMatches };
+  if (verdict.status === 'fail' || verdict.status === 'xfail' || first === undefined) return { verdict, klogMatches };
+  const own = verdict.status === 'pass' ? '' : `; the workload itself reported ${verdict.status}: ${verdict.reason}`;
   return {
-    verdict: { ...verdict, status: 'fail', reason: `kernel log: ${shortenKernelLine(first)}` },
+    verdict: { ...verdict, status: 'fail', reason: `kernel log: ${shortenKernelLine(first)}${own}` },
     klogMatches,
   };
 }

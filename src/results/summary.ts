@@ -2,7 +2,7 @@
 // timings, failures, stage times, totals and the verdict line CI parses.
 import { formatMs, table } from './fmt.js';
 import { timingStats } from './stats.js';
-import { CASE_STATUSES, zeroCounts, type CaseResult, type CaseStatus, type RunSummary } from './types.js';
+import { CASE_STATUSES, zeroCounts, type CaseResult, type CaseStatus, type KlogFinding, type RunSummary } from './types.js';
 
 /** How many failed/errored cases the summary lists by id before eliding. */
 export const MAX_LISTED_FAILURES = 20;
@@ -70,6 +70,25 @@ function knownList(results: CaseResult[]): string[] {
   return out;
 }
 
+/** Where a finding was logged, in words: "between a#1 and b#1", "during boot and setup", ... */
+export function findingPlace(f: KlogFinding): string {
+  if (f.phase === 'boot') return 'during boot and setup, before any case';
+  if (f.phase === 'end') return f.after ? `after the last case of a boot (${f.after})` : 'at the end of a boot';
+  return f.before ? `between ${f.after ?? 'setup'} and ${f.before}` : `after ${f.after ?? 'a case'}`;
+}
+
+/** A finding as text lines: where, then its kernel-log lines indented. */
+export function findingLines(f: KlogFinding): string[] {
+  const lost = f.lost ? `; ${f.lost} kernel-log record(s) lost` : '';
+  const head = `KERNEL LOG outside any case, ${findingPlace(f)}${f.serialLog ? ` (${f.serialLog})` : ''}${lost}:`;
+  return [head, ...f.lines.slice(0, 20).map((l) => `    ${l}`), ...(f.lines.length > 20 ? [`    ... and ${f.lines.length - 20} more`] : [])];
+}
+
+function findingList(findings: KlogFinding[] | undefined): string[] {
+  if (!findings || findings.length === 0) return [];
+  return [`Kernel-log findings outside cases (${findings.length}; each fails the run):`, ...findings.flatMap((f) => findingLines(f).map((l) => `  ${l}`))];
+}
+
 /** Summary lines for the end of a run; the last line is the verdict line, the known-issues line (if any) just before it. */
 export function formatSummary(summary: RunSummary, results: CaseResult[]): string[] {
   const out: string[] = [];
@@ -77,6 +96,7 @@ export function formatSummary(summary: RunSummary, results: CaseResult[]): strin
   out.push(...timingTable(results));
   out.push(...failureList(results));
   out.push(...knownList(results));
+  out.push(...findingList(summary.findings));
   const stages = Object.entries(summary.stages);
   if (stages.length > 0) out.push(`Stages: ${stages.map(([k, v]) => `${k} ${formatMs(v)}`).join(', ')}`);
   const total = CASE_STATUSES.reduce((sum, k) => sum + (summary.counts[k] ?? 0), 0);

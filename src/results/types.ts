@@ -41,6 +41,25 @@ export interface CaseResult {
   durationMs: number;
 }
 
+/**
+ * Kernel-log lines that belong to no case: logged during boot and setup, between two cases, or
+ * after the last case of a boot. They fail the run (exit 1): the kernel misbehaved, and no case
+ * can be blamed for it. Also records kernel-log records lost outside any case.
+ */
+export interface KlogFinding {
+  phase: 'boot' | 'between' | 'end';
+  /** The case that ran before the lines (between, end). */
+  after?: string;
+  /** The case that ran after them (between), when known. */
+  before?: string;
+  /** Serial log of the boot they were seen in. */
+  serialLog?: string;
+  /** The lines that fail (WARNING, BUG, KASAN, ...), formatted like dmesg. */
+  lines: string[];
+  /** Kernel-log records lost (overwritten before they were read) outside any case. */
+  lost?: number;
+}
+
 export interface RunSummary {
   plan: string;
   kernel: string;
@@ -51,6 +70,8 @@ export interface RunSummary {
   stages: Record<string, number>;
   accel: 'kvm' | 'tcg';
   exitCode: number;
+  /** Kernel-log lines outside every case (each one fails the run); absent when there were none. */
+  findings?: KlogFinding[];
 }
 
 /** Reporter hooks; every hook is optional and called through a dispatcher that catches errors. */
@@ -58,6 +79,8 @@ export interface Reporter {
   onBegin?(info: { plan: string; kernel: string; cases: number }): void | Promise<void>;
   onStage?(stage: string, message: string): void | Promise<void>;
   onCaseEnd?(result: CaseResult): void | Promise<void>;
+  /** Kernel-log lines outside every case were seen (they fail the run). */
+  onFinding?(finding: KlogFinding): void | Promise<void>;
   onEnd?(summary: RunSummary, results: CaseResult[]): void | Promise<void>;
 }
 
@@ -66,4 +89,5 @@ export type RunEvent =
   | { type: 'begin'; plan: string; kernel: string; cases: number; startedAt?: string }
   | { type: 'stage'; stage: string; message: string; at?: string }
   | { type: 'case'; result: CaseResult }
+  | { type: 'finding'; finding: KlogFinding }
   | { type: 'end'; summary: RunSummary };

@@ -84,6 +84,7 @@ export async function bootGuest(o: BootOptions): Promise<BootedGuest> {
         cmdline: o.extraCmdline ?? [],
         cpus: o.plan.vm.cpus,
         memoryMiB: o.plan.vm.memoryMiB,
+        logBufKiB: o.plan.vm.logBufKiB,
         backend: o.plan.backend,
         pmemFile,
         pmemMiB: o.plan.vm.pmemMiB,

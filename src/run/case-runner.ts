@@ -1,13 +1,16 @@
-// Run one case in a booted guest: mark it in the kernel log, run the workload, judge its output,
-// slice and scan the kernel log, and return the result.
+// Run one case in a booted guest: run-case.sh marks it in the kernel log, runs the workload and
+// appends the case's kernel log and taint (one round trip); the workload judges its output, and
+// the kernel side (log lines, lost records, taint) completes the verdict.
 import { join } from 'node:path';
 import { DaxlabError } from '../errors.js';
 import type { TestCase } from '../plan/types.js';
-import { applyKernelLog, scanKernelLog, sliceKernelLog } from '../results/klog.js';
-import type { CaseResult } from '../results/types.js';
+import type { CaseResult, KlogFinding } from '../results/types.js';
 import type { GuestEnv, Workload } from '../workloads/types.js';
 import { toCaseResult, type CaseContext } from './case-result.js';
+import { parseKlogState, splitCaseOutput, type CaseTrailer } from './case-trailer.js';
+import { caseVerdict } from './case-verdict.js';
 import type { GuestExec } from './guest-port.js';
+import type { KlogLedger } from './klog-ledger.js';
 
 /** A case ran into its timeout: the guest may be stuck, so the runner collects stacks and reboots. */
 export class CaseTimeoutError extends DaxlabError {
@@ -19,25 +22,51 @@ export class CaseTimeoutError extends DaxlabError {
 export interface CaseRunOptions {
   guestScripts: string;
   ctx: CaseContext;
+  /** This boot's kernel-log position and attribution. */
+  ledger: KlogLedger;
+}
+
+/** One case's result, the kernel-log findings around it, and what the runner must do next. */
+export interface CaseRun {
+  result: CaseResult;
+  findings: KlogFinding[];
+  /** The kernel is tainted now: boot afresh before the next case. */
+  rebootAfter: boolean;
+  /** The case started on a tainted kernel: its result proves nothing; run it again on a fresh boot. */
+  rerunOnFreshBoot: boolean;
+}
+
+/** Read the taint and the kernel log outside run-case.sh (a boot's start and end, or a lost trailer). */
+export async function readKlogState(guest: GuestExec, scripts: string, from: number) {
+  const r = await guest.exec([join(scripts, 'klog-state.sh'), String(from)], { timeoutMs: 30_000 });
+  if (r.timedOut) return { taint: -1, kmsg: null, kmsgError: 'klog-state.sh timed out' };
+  return parseKlogState(r.stdout);
 }
 
 /** Run and judge one case; a timeout and guest-channel failures are thrown for the caller to classify. */
-export async function runCase(
-  guest: GuestExec,
-  tc: TestCase,
-  workload: Workload,
-  env: GuestEnv,
-  o: CaseRunOptions,
-): Promise<CaseResult> {
+export async function runCase(guest: GuestExec, tc: TestCase, workload: Workload, env: GuestEnv, o: CaseRunOptions): Promise<CaseRun> {
   const started = new Date();
-  const argv = [join(o.guestScripts, 'run-case.sh'), tc.id, ...workload.command(tc, env)];
+  const argv = [join(o.guestScripts, 'run-case.sh'), tc.id, String(o.ledger.cursor), ...workload.command(tc, env)];
   const out = await guest.exec(argv, { timeoutMs: tc.timeoutSec * 1000 });
   const durationMs = Date.now() - started.getTime();
   if (out.timedOut) throw new CaseTimeoutError(tc.timeoutSec);
-  let verdict = workload.judge(tc, out, env);
-  const dmesg = await guest.exec(['dmesg'], { timeoutMs: 30_000 });
-  const scan = scanKernelLog(sliceKernelLog(dmesg.stdout, tc.id));
-  const applied = applyKernelLog(verdict, scan);
-  verdict = applied.verdict;
-  return toCaseResult(tc, o.ctx, verdict, applied.klogMatches, started, durationMs);
+  const split = splitCaseOutput(out.stdout);
+  // run-case.sh itself was killed (the OOM killer, an oops in its shell): read the log separately.
+  const trailer: CaseTrailer = split.trailer ?? { ...(await readKlogState(guest, o.guestScripts, o.ledger.cursor)), taintBefore: -1 };
+  const workloadVerdict = workload.judge(tc, { ...out, stdout: split.stdout }, env);
+  const klog = trailer.kmsg ? o.ledger.takeCase(trailer.kmsg, tc.id) : null;
+  const v = caseVerdict(workloadVerdict, {
+    lines: klog?.lines ?? null,
+    kmsgError: trailer.kmsgError,
+    marked: klog?.marked ?? false,
+    lost: klog?.lost ?? 0,
+    taintBefore: trailer.taintBefore,
+    taintAfter: trailer.taint,
+  });
+  return {
+    result: toCaseResult(tc, o.ctx, v.verdict, v.klogMatches, started, durationMs),
+    findings: klog?.outside ?? [],
+    rebootAfter: v.rebootAfter,
+    rerunOnFreshBoot: v.rerunOnFreshBoot,
+  };
 }

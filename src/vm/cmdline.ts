@@ -7,7 +7,7 @@ import { assertCmdlineWord } from './escape.js';
 export const GUEST_IP = '10.0.2.15';
 
 /** Command-line words daxlab always passes, before spec.cmdline. */
-export function baseCmdline(spec: Pick<VmSpec, 'init' | 'runDir'>): string[] {
+export function baseCmdline(spec: Pick<VmSpec, 'init' | 'runDir' | 'logBufKiB'>): string[] {
   return [
     // The serial port is the only console; its log is how boots are judged.
     'console=ttyS0',
@@ -23,13 +23,18 @@ export function baseCmdline(spec: Pick<VmSpec, 'init' | 'runDir'>): string[] {
     'panic=-1',
     // No null_blk devices at boot: the workloads configure the delayed device later.
     'null_blk.nr_devices=0',
+    // A ring buffer large enough that no record is overwritten before daxlab reads it (each case
+    // reads the log from where the previous read stopped; a lost record makes the case an error).
+    `log_buf_len=${spec.logBufKiB}K`,
+    // Never rate-limit writes to /dev/kmsg: the runner's case markers must all arrive.
+    'printk.devkmsg=on',
     // Tells init where the host put sshd_config and keys.
     `daxlab.run=${assertCmdlineWord('run directory', spec.runDir)}`,
   ];
 }
 
 /** The full command line: daxlab's words then the spec's extra words. */
-export function kernelCmdline(spec: Pick<VmSpec, 'init' | 'runDir' | 'cmdline'>): string {
+export function kernelCmdline(spec: Pick<VmSpec, 'init' | 'runDir' | 'cmdline' | 'logBufKiB'>): string {
   for (const w of spec.cmdline) {
     if (w === '' || /[\s"]/.test(w)) {
       throw new DaxlabError('USAGE', `kernel command-line word ${JSON.stringify(w)} is empty or holds whitespace or quotes`);

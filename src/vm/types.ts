@@ -7,6 +7,8 @@ export interface VmSpec {
   cmdline: string[];
   cpus: number;
   memoryMiB: number;
+  /** Kernel log ring buffer size in KiB (log_buf_len=). */
+  logBufKiB: number;
   backend: BackendName;
   /** Backing file for the NVDIMM or virtio-pmem device. */
   pmemFile: string;

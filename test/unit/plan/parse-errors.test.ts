@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePlanText } from '../../../src/plan/parse.js';
 import { parseLines, planCtx, triples } from './fixtures.js';
 
-const TOP = 'name, kernel, backend, filesystems, workloads, repeats, timeouts, vm, known';
+const TOP = 'name, kernel, backend, filesystems, workloads, repeats, timeouts, vm, known, expectedSkips';
 
 describe('parsePlanText: YAML syntax', () => {
   it('reports a duplicate key with its line', () => {
@@ -52,7 +52,7 @@ describe('parsePlanText: structure and types', () => {
     expect(triples(issues)).toEqual([
       [2, 'foo', `unknown key 'foo'; expected one of: ${TOP}`],
       [3, 'timeouts.kase', "unknown key 'kase'; expected one of: build, boot, case"],
-      [5, 'vm.cpu', "unknown key 'cpu'; expected one of: cpus, memory, pmem, pinMs, qemu, virtiofsd"],
+      [5, 'vm.cpu', "unknown key 'cpu'; expected one of: cpus, memory, pmem, pinMs, logBuf, qemu, virtiofsd"],
     ]);
   });
 

@@ -117,8 +117,8 @@ describe('parseEvents / readEvents', () => {
   });
 
   it('skips blank lines and unknown events; an empty file replays as nothing', () => {
-    expect(parseEvents('\n' + line({ type: 'future', x: 1 }) + line(42) + '\n\n')).toEqual({ stages: [], results: [], truncated: false });
-    expect(parseEvents('')).toEqual({ stages: [], results: [], truncated: false });
+    expect(parseEvents('\n' + line({ type: 'future', x: 1 }) + line(42) + '\n\n')).toEqual({ stages: [], results: [], findings: [], truncated: false });
+    expect(parseEvents('')).toEqual({ stages: [], results: [], findings: [], truncated: false });
   });
 
   it('throws RESULTS_IO naming a missing file', () => {

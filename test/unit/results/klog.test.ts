@@ -5,51 +5,9 @@ import {
   klogMessage,
   scanKernelLog,
   shortenKernelLine,
-  sliceKernelLog,
 } from '../../../src/results/klog.js';
 import type { Verdict } from '../../../src/results/types.js';
 import { BENIGN, HUNG_TASK, KASAN_UAF, LOCKDEP, WARN_612 } from './fixtures.js';
-
-const ID = 'ext4/pin-race/index=5,pin=pread,race=truncate#1';
-
-describe('sliceKernelLog', () => {
-  it('returns the lines strictly between the begin and end markers', () => {
-    const log = [
-      '[    1.000000] boot line',
-      `[    2.000000] daxlab: begin ${ID}`,
-      '[    2.100000] inside one',
-      '[    2.200000] inside two',
-      `[    2.300000] daxlab: end ${ID}`,
-      '[    2.400000] after',
-    ].join('\n');
-    expect(sliceKernelLog(log, ID)).toBe('[    2.100000] inside one\n[    2.200000] inside two');
-  });
-
-  it('uses the last begin marker when a case id was run twice', () => {
-    const log = [`daxlab: begin ${ID}`, 'old', `daxlab: end ${ID}`, `daxlab: begin ${ID}`, 'new', `daxlab: end ${ID}`].join('\n');
-    expect(sliceKernelLog(log, ID)).toBe('new');
-  });
-
-  it('runs to the end of the log when the end marker is missing (guest died)', () => {
-    const log = `[    2.0] daxlab: begin ${ID}\n${WARN_612}\n`;
-    expect(sliceKernelLog(log, ID)).toBe(WARN_612);
-  });
-
-  it('returns an empty string when the begin marker is absent', () => {
-    expect(sliceKernelLog('[ 1.0] boot\n[ 2.0] daxlab: begin other#1\nx', ID)).toBe('');
-  });
-
-  it('does not confuse ids that are prefixes of each other', () => {
-    const log = ['daxlab: begin a/b#1', 'one', 'daxlab: end a/b#1', 'daxlab: begin a/b#10', 'ten', 'daxlab: end a/b#10'].join('\n');
-    expect(sliceKernelLog(log, 'a/b#1')).toBe('one');
-    expect(sliceKernelLog(log, 'a/b#10')).toBe('ten');
-  });
-
-  it('ignores other cases\' markers and handles CRLF, kmsg priorities and caller ids', () => {
-    const log = [`<4>[    2.000000][  T301] daxlab: begin ${ID}`, 'daxlab: end other#1', 'x', `<4>[    2.5][  T301] daxlab: end ${ID}`].join('\r\n');
-    expect(sliceKernelLog(log, ID)).toBe('daxlab: end other#1\nx');
-  });
-});
 
 describe('scanKernelLog', () => {
   it('finds the 6.12 DAX WARNING and not its cut-here or trace lines', () => {
@@ -197,11 +155,21 @@ describe('applyKernelLog', () => {
     expect(applyKernelLog(pass, scanKernelLog(BENIGN))).toEqual({ verdict: pass, klogMatches: [] });
   });
 
-  it('keeps fail reasons, skip and error statuses, but always returns the matches', () => {
-    for (const status of ['fail', 'skip', 'error'] as const) {
-      const v: Verdict = { status, reason: `original ${status}`, timings: {} };
-      const out = applyKernelLog(v, warn);
-      expect(out.verdict).toEqual(v);
+  it('keeps a fail and its reason, but always returns the matches', () => {
+    const v: Verdict = { status: 'fail', reason: 'original fail', timings: {} };
+    const out = applyKernelLog(v, warn);
+    expect(out.verdict).toEqual(v);
+    expect(out.klogMatches).toEqual(warn.matches);
+  });
+
+  it('fails a skip or an error too: the kernel misbehaved whatever the workload concluded', () => {
+    for (const status of ['skip', 'error'] as const) {
+      const out = applyKernelLog({ status, reason: `original ${status}`, timings: {} }, warn);
+      expect(out.verdict).toEqual({
+        status: 'fail',
+        reason: `kernel log: WARNING at fs/dax.c:398 dax_disassociate_entry; the workload itself reported ${status}: original ${status}`,
+        timings: {},
+      });
       expect(out.klogMatches).toEqual(warn.matches);
     }
   });

@@ -1,12 +1,43 @@
 import { describe, expect, it } from 'vitest';
-import { countStatuses, exitCodeFor } from '../../../src/run/exit-code.js';
+import { countStatuses, countUnexpectedSkips, exitCodeFor } from '../../../src/run/exit-code.js';
 import { Teardown } from '../../../src/run/teardown.js';
+import { zeroCounts } from '../../../src/results/types.js';
 
-describe('exit codes', () => {
+const counts = (c: Partial<ReturnType<typeof zeroCounts>>) => ({ ...zeroCounts(), ...c });
+
+describe('exitCodeFor', () => {
   it('0 when all passed or skipped, 1 on any failure, 69 on errors only', () => {
     expect(exitCodeFor(countStatuses([{ status: 'pass' }, { status: 'skip' }]))).toBe(0);
     expect(exitCodeFor(countStatuses([{ status: 'pass' }, { status: 'fail' }, { status: 'error' }]))).toBe(1);
     expect(exitCodeFor(countStatuses([{ status: 'pass' }, { status: 'error' }]))).toBe(69);
+  });
+
+  it('0 all passed, 1 a failure, an xpass or a kernel-log finding, 69 errors only', () => {
+    expect(exitCodeFor(counts({ pass: 3, xfail: 1 }))).toBe(0);
+    expect(exitCodeFor(counts({ pass: 3, fail: 1, error: 1 }))).toBe(1);
+    expect(exitCodeFor(counts({ pass: 3, xpass: 1 }))).toBe(1);
+    expect(exitCodeFor(counts({ pass: 3 }), 1)).toBe(1);
+    expect(exitCodeFor(counts({ pass: 3, error: 1 }))).toBe(69);
+  });
+
+  it('4 when nothing passed because of skips the plan did not expect; 0 when all were expected', () => {
+    expect(exitCodeFor(counts({ skip: 20 }))).toBe(4);
+    expect(exitCodeFor(counts({ skip: 20 }), 0, 0)).toBe(0);
+    expect(exitCodeFor(counts({ skip: 20, pass: 1 }))).toBe(0);
+    expect(exitCodeFor(counts({}))).toBe(0);
+  });
+});
+
+describe('countUnexpectedSkips', () => {
+  it('counts the skips matching no expectedSkips glob', () => {
+    const rs = [
+      { id: 'ext4/pin-race/race=clone#1', status: 'skip' as const },
+      { id: 'xfs/pin-race/race=clone#1', status: 'skip' as const },
+      { id: 'xfs/pin-race/race=truncate#1', status: 'pass' as const },
+    ];
+    expect(countUnexpectedSkips(rs, [])).toBe(2);
+    expect(countUnexpectedSkips(rs, ['ext4/*race=clone*'])).toBe(1);
+    expect(countUnexpectedSkips(rs, ['*'])).toBe(0);
   });
 });
 

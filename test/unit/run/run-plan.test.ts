@@ -11,30 +11,68 @@ import type { BootedGuest } from '../../../src/run/booted-guest.js';
 import { runPlanCases } from '../../../src/run/run-plan.js';
 import type { GuestOutput } from '../../../src/workloads/types.js';
 
-type Behaviour = 'ok' | 'panic' | 'lost' | 'hang';
+type Behaviour = 'ok' | 'panic' | 'lost' | 'hang' | 'warn-between' | 'taint';
 
 const tc = (kind: Behaviour, n = 1): TestCase => ({
-  id: `ext4/fault/kind=${kind === 'ok' ? 'ok' : kind === 'hang' ? 'hang' : 'panic'}#${n}`,
+  id: `ext4/fault/kind=${kind === 'lost' ? 'panic' : kind}#${n}`,
   fs: 'ext4',
   workload: 'fault',
-  params: { kind: kind === 'lost' ? 'panic' : kind },
+  params: { kind: kind === 'lost' ? 'panic' : kind === 'taint' ? 'ok' : kind },
   repeat: n,
   timeoutSec: 1,
 });
 
-// A fake VM whose case command behaves as the case's id says ("lost" cases are repeats > 100).
-function fakeVm(log: string[], n: number, onCaseStart?: () => void): BootedGuest {
+/** What the fake guest's kernel does at boot. */
+interface FakeKernel {
+  /** Taint mask right after boot. */
+  bootTaint?: number;
+  /** Lines logged during boot. */
+  bootLines?: string[];
+}
+
+// A fake VM whose case command behaves as the case's id says ("lost" cases are repeats > 100). It
+// keeps a kernel log with sequence numbers and a taint mask, and prints run-case.sh's trailer.
+function fakeVm(log: string[], n: number, onCaseStart?: () => void, k: FakeKernel = {}): BootedGuest {
   let exited = false;
   let panic: string | null = null;
+  let taint = k.bootTaint ?? 0;
+  const records: string[] = ['Linux version 6.12 (fake)', ...(k.bootLines ?? [])];
+  let pending: string[] = []; // logged later (with a W taint), by something the last case left behind
+  const flush = () => {
+    if (pending.length > 0) taint |= 1 << 9;
+    records.push(...pending);
+    pending = [];
+  };
+  const dump = (from: number) =>
+    `TAINT ${taint}\nKMSG from=${from} first=${from < records.length ? from : -1} next=${Math.max(from, records.length)} lost=0\n` +
+    records.slice(from).map((t, i) => `6,${from + i},${(from + i) * 1000},-;${t}`).join('\n') + '\n';
   const exec = async (argv: string[]): Promise<GuestOutput> => {
     const script = argv[0]!;
+    flush();
     if (script.endsWith('setup-nullblk.sh')) return { exitCode: 0, stdout: '/dev/nullb0\n', stderr: '' };
-    if (script.endsWith('setup-fs.sh') || script === 'dmesg') return { exitCode: 0, stdout: '', stderr: '' };
+    if (script.endsWith('setup-fs.sh')) return { exitCode: 0, stdout: '', stderr: '' };
+    if (script.endsWith('klog-state.sh')) return { exitCode: 0, stdout: dump(Number(argv[1])), stderr: '' };
     const kind = argv.at(-2)!;
     const id = argv[1]!;
+    const from = Number(argv[2]);
     log.push(`vm${n}: ${id}`);
     onCaseStart?.();
-    if (kind === 'ok') return { exitCode: 0, stdout: '', stderr: '' };
+    const before = taint;
+    records.push(`daxlab: begin ${id}`);
+    const trailer = () => {
+      records.push(`daxlab: end ${id}`);
+      return `{"fault":"${kind}"}\n\nDAXLAB-CASE-TRAILER\nSTATUS 0\nTAINT-BEFORE ${before}\n${dump(from)}`;
+    };
+    if (kind === 'ok' && !id.includes('kind=taint')) return { exitCode: 0, stdout: trailer(), stderr: '' };
+    if (id.includes('kind=taint')) {
+      records.push('WARNING: CPU: 0 PID: 9 at fs/dax.c:1 fake_warn+0x1/0x2');
+      taint |= 1 << 9;
+      return { exitCode: 0, stdout: trailer(), stderr: '' };
+    }
+    if (kind === 'warn-between') {
+      pending.push('WARNING: CPU: 0 PID: 1 at daxlab/fault.sh:1 daxlab_fault_between_cases');
+      return { exitCode: 0, stdout: trailer(), stderr: '' };
+    }
     if (kind === 'hang') return { exitCode: 137, stdout: '', stderr: '', timedOut: true };
     if (/#1\d\d$/.test(id)) {
       exited = true;
@@ -60,7 +98,7 @@ function fakeVm(log: string[], n: number, onCaseStart?: () => void): BootedGuest
   };
 }
 
-async function run(cases: TestCase[], opts: { abortOnCase?: number } = {}) {
+async function run(cases: TestCase[], opts: { abortOnCase?: number; kernel?: FakeKernel } = {}) {
   const log: string[] = [];
   const events: RunEvent[] = [];
   const abort = new AbortController();
@@ -77,15 +115,16 @@ async function run(cases: TestCase[], opts: { abortOnCase?: number } = {}) {
     boot: async () =>
       fakeVm(log, ++boots, () => {
         if (++started === opts.abortOnCase) abort.abort(new Error('SIGINT'));
-      }),
+      }, opts.kernel),
     signal: abort.signal,
     stages: {},
     results,
   });
   const lines = out.results.map((r) => `${r.id} ${r.status}: ${r.reason}`);
+  expect(events.filter((e) => e.type === 'finding').length).toBe(out.findings.length);
   expect(events.filter((e) => e.type === 'case').length).toBe(out.results.length);
   expect(results).toBe(out.results);
-  return { lines, log, boots };
+  return { lines, log, boots, findings: out.findings, results: out.results };
 }
 
 describe('runPlanCases with lost guests', () => {
@@ -121,5 +160,52 @@ describe('runPlanCases with lost guests', () => {
     const r = await run([tc('ok'), tc('lost', 101), tc('ok', 2)], { abortOnCase: 2 });
     expect(r.lines).toEqual(['ext4/fault/kind=ok#1 pass: no fault injected', 'ext4/fault/kind=panic#101 error: interrupted by SIGINT before the case finished']);
     expect(r.log.at(-1)).toBe('vm1: shutdown');
+  });
+});
+
+describe('runPlanCases: the kernel log and taint around cases', () => {
+  it('reports a WARNING logged between two cases as a finding, and re-runs the next case on a fresh boot', async () => {
+    const r = await run([tc('warn-between'), tc('ok'), tc('ok', 2)]);
+    expect(r.lines).toEqual([
+      'ext4/fault/kind=warn-between#1 pass: fault warn-between injected; the kernel side decides',
+      'ext4/fault/kind=ok#1 pass: no fault injected',
+      'ext4/fault/kind=ok#2 pass: no fault injected',
+    ]);
+    expect(r.findings).toEqual([{
+      phase: 'between', after: 'ext4/fault/kind=warn-between#1', before: 'ext4/fault/kind=ok#1', serialLog: '/r/serial.1.log',
+      lines: ['[    0.003000] WARNING: CPU: 0 PID: 1 at daxlab/fault.sh:1 daxlab_fault_between_cases'],
+    }]);
+    // ok#1 started on a tainted kernel: its first run proves nothing; it ran again on vm2.
+    expect(r.log).toEqual([
+      'vm1: ext4/fault/kind=warn-between#1', 'vm1: ext4/fault/kind=ok#1', 'vm1: shutdown',
+      'vm2: ext4/fault/kind=ok#1', 'vm2: ext4/fault/kind=ok#2', 'vm2: shutdown',
+    ]);
+  });
+
+  it('fails a case that tainted the kernel, with the flags decoded, and reboots before the next', async () => {
+    const r = await run([tc('taint'), tc('ok')]);
+    expect(r.lines).toEqual([
+      'ext4/fault/kind=taint#1 fail: kernel log: WARNING at fs/dax.c:1 fake_warn; kernel tainted during the case: W (kernel issued a warning)',
+      'ext4/fault/kind=ok#1 pass: no fault injected',
+    ]);
+    expect(r.results[0]!.klogMatches).toEqual(['[    0.002000] WARNING: CPU: 0 PID: 9 at fs/dax.c:1 fake_warn+0x1/0x2']);
+    expect(r.boots).toBe(2);
+    expect(r.findings).toEqual([]);
+  });
+
+  it('runs no case on a kernel tainted by booting, and reports the boot lines', async () => {
+    const kernel = { bootTaint: 1 << 9, bootLines: ['WARNING: CPU: 0 PID: 1 at init/main.c:1 boot_warn'] };
+    const r = await run([tc('ok'), tc('ok', 2)], { kernel });
+    expect(r.lines).toEqual([
+      'ext4/fault/kind=ok#1 error: not run: the kernel was tainted right after boot: W (kernel issued a warning)',
+      'ext4/fault/kind=ok#2 error: not run: the kernel was tainted right after boot: W (kernel issued a warning)',
+    ]);
+    expect(r.findings).toMatchObject([{ phase: 'boot', lines: ['[    0.001000] WARNING: CPU: 0 PID: 1 at init/main.c:1 boot_warn'] }]);
+    expect(r.boots).toBe(1);
+  });
+
+  it('ignores the taints daxlab causes itself (out-of-tree and unsigned modules)', async () => {
+    const r = await run([tc('ok')], { kernel: { bootTaint: (1 << 12) | (1 << 13) } });
+    expect(r.lines).toEqual(['ext4/fault/kind=ok#1 pass: no fault injected']);
   });
 });

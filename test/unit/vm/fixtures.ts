@@ -19,6 +19,7 @@ export function spec(over: Partial<VmSpec> = {}): VmSpec {
     cmdline: [],
     cpus: 2,
     memoryMiB: 1024,
+    logBufKiB: 4096,
     backend: 'pmem',
     pmemFile: '/run/d/pmem.img',
     pmemMiB: 512,

@@ -6,7 +6,7 @@ import { caps, spec } from './fixtures.js';
 const APPEND =
   'console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro ' +
   'init=/opt/daxlab/guest-scripts/init.sh ip=10.0.2.15::10.0.2.2:255.255.255.0::eth0:off panic=-1 ' +
-  'null_blk.nr_devices=0 daxlab.run=/run/d';
+  'null_blk.nr_devices=0 log_buf_len=4096K printk.devkmsg=on daxlab.run=/run/d';
 
 const TAIL = [
   '-netdev',

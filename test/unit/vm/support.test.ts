@@ -24,7 +24,7 @@ describe('escape', () => {
 
 describe('kernelCmdline', () => {
   it('puts daxlab words first and extra words after', () => {
-    const line = kernelCmdline({ init: '/i.sh', runDir: '/r', cmdline: ['quiet'] });
+    const line = kernelCmdline({ init: '/i.sh', runDir: '/r', cmdline: ['quiet'], logBufKiB: 4096 });
     expect(line.split(' ')).toEqual([
       'console=ttyS0',
       'root=/dev/root',
@@ -35,6 +35,8 @@ describe('kernelCmdline', () => {
       'ip=10.0.2.15::10.0.2.2:255.255.255.0::eth0:off',
       'panic=-1',
       'null_blk.nr_devices=0',
+      'log_buf_len=4096K',
+      'printk.devkmsg=on',
       'daxlab.run=/r',
       'quiet',
     ]);

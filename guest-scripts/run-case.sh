@@ -1,7 +1,7 @@
 #!/bin/bash
 # run-case.sh CASE_ID KMSG_FROM PROGRAM [ARGS...]
 # Marks the start and end of one case in the kernel log, runs the program with its arguments as
-# given (no re-parsing by a shell), then appends a trailer to stdout so that the host gets the
+# given (no re-parsing by a shell; DAXLAB_CASE_ID names its marker), then appends a trailer to stdout so that the host gets the
 # case's kernel log and taint in the same round trip:
 #   DAXLAB-CASE-TRAILER
 #   STATUS <program exit status>
@@ -19,7 +19,7 @@ if [ -w /sys/kernel/debug/clear_warn_once ]; then
   echo 1 > /sys/kernel/debug/clear_warn_once
 fi
 printf 'daxlab: begin %s\n' "$case_id" > /dev/kmsg
-"$@"
+DAXLAB_CASE_ID=$case_id "$@"
 status=$?
 printf 'daxlab: end %s\n' "$case_id" > /dev/kmsg
 printf '\n%s\n' DAXLAB-CASE-TRAILER

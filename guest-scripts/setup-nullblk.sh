@@ -1,5 +1,6 @@
 #!/bin/bash
-# setup-nullblk.sh DELAY_MS: create (through configfs) a null_blk device whose
+# setup-nullblk.sh DELAY_MS [NAME]: create (through configfs) a null_blk device NAME (default
+# daxlab; one per lane of cases running at once) whose
 # I/O completes DELAY_MS milliseconds after submission (timer irqmode), so an
 # O_DIRECT read from it holds its pages pinned that long. Prints the device path
 # (e.g. /dev/nullb0) as the last line. Idempotent: an existing device with the
@@ -10,14 +11,15 @@
 # io_uring IOPOLL), which pin-reuse uses for a late copy.
 set -euo pipefail
 
-NAME=daxlab
+NAME=${2:-daxlab}
 SIZE_MB=64
 CONFIGFS=/sys/kernel/config
 DIR=$CONFIGFS/nullb/$NAME
 
 die() { echo "setup-nullblk: $*" >&2; exit 1; }
 
-[ $# -eq 1 ] || die "usage: setup-nullblk.sh DELAY_MS"
+[ $# -eq 1 ] || [ $# -eq 2 ] || die "usage: setup-nullblk.sh DELAY_MS [NAME]"
+[[ $NAME =~ ^[a-z][a-z0-9]{0,15}$ ]] || die "NAME must be a short lower-case name, got '$NAME'"
 [[ $1 =~ ^[0-9]{1,6}$ ]] || die "DELAY_MS must be an integer number of milliseconds, got '$1'"
 DELAY_MS=$((10#$1))
 [ "$DELAY_MS" -ge 1 ] || die "DELAY_MS must be at least 1"

@@ -21,7 +21,8 @@ function kernelOptions(cmd: Command): Command {
     .option('--backend <name>', 'pmem | virtio-pmem | virtiofs')
     .option('--fs <list>', 'filesystems, comma-separated (ext4,xfs)')
     .option('--repeats <n>', 'run every case n times')
-    .option('--label <name>', 'name of this kernel in reports');
+    .option('--label <name>', 'name of this kernel in reports')
+    .option('--lanes <n>', 'cases run at once in one guest, 1-8 (default 4: each with its own delayed device; exclusive workloads run alone)');
 }
 
 const program = new Command()

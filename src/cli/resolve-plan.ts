@@ -17,6 +17,7 @@ export interface KernelFlags {
   fs?: string;
   repeats?: string;
   label?: string;
+  lanes?: string;
 }
 
 /** Load the plan (or the default) and apply command-line flags. */
@@ -34,6 +35,7 @@ export async function resolvePlan(planFile: string | undefined, flags: KernelFla
     filesystems: flags.fs ? flags.fs.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
     repeats: flags.repeats === undefined ? undefined : Number(flags.repeats),
     label: flags.label,
+    lanes: flags.lanes === undefined ? undefined : Number(flags.lanes),
   };
   const ctx: PlanContext = { baseDir: process.cwd(), configsDir: CONFIGS_DIR, fileExists: fileExistsOnDisk, knownWorkloads };
   const { plan, issues } = applyOverrides(base, overrides, ctx);

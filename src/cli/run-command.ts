@@ -64,11 +64,14 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
     ...(findings.length > 0 ? { findings } : {}),
   });
   // The journal's end event and the reports, from the results so far (synchronous: usable at exit).
+  // Cases that run at once end in any order; the reports list them in plan order.
+  const order = new Map(cases.map((c, i) => [c.id, i]));
   const finish = (exitCode: number) => {
     const summary = summaryOf(exitCode);
     events.write({ type: 'end', summary });
     events.close();
-    return { summary, files: writeReports(resultsDir, summary, results) };
+    const sorted = [...results].sort((x, y) => (order.get(x.id) ?? 0) - (order.get(y.id) ?? 0));
+    return { summary, files: writeReports(resultsDir, summary, sorted) };
   };
   const signals = installSignalHandlers(abort, (m) => process.stderr.write(`${m}\n`), (code) => finish(code));
   const stage = async (name: string, message: string) => {

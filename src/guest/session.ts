@@ -23,8 +23,7 @@ export async function connectGuest(opts: ConnectOptions): Promise<GuestSession> 
 class Ssh2Session implements GuestSession {
   readonly closed: Promise<SessionClosed>;
   private readonly nonce = randomBytes(12).toString('hex');
-  private shell: PersistentShell | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly lanes = new Map<number, { shell?: PersistentShell; queue: Promise<unknown> }>();
   private ended: SessionClosed | undefined;
   private markClosed!: (c: SessionClosed) => void;
 
@@ -35,9 +34,20 @@ class Ssh2Session implements GuestSession {
   }
 
   exec(argv: readonly string[], opts: ExecOptions): Promise<ExecResult> {
+    return this.execOnLane(0, argv, opts);
+  }
+
+  lane(n: number): { exec(argv: readonly string[], opts: ExecOptions): Promise<ExecResult> } {
+    return { exec: (argv, opts) => this.execOnLane(n, argv, opts) };
+  }
+
+  private execOnLane(n: number, argv: readonly string[], opts: ExecOptions): Promise<ExecResult> {
     if (opts.stdin !== undefined) return this.execChannel(argv, opts);
-    const run = this.queue.then(() => this.runOnShell(argv, opts.timeoutMs));
-    this.queue = run.catch(() => undefined);
+    let lane = this.lanes.get(n);
+    if (!lane) this.lanes.set(n, (lane = { queue: Promise.resolve() }));
+    const l = lane;
+    const run = l.queue.then(() => this.runOnShell(l, argv, opts.timeoutMs));
+    l.queue = run.catch(() => undefined);
     return run;
   }
 
@@ -95,19 +105,19 @@ class Ssh2Session implements GuestSession {
 
   async close(): Promise<void> {
     if (!this.ended) {
-      this.shell?.close();
+      for (const l of this.lanes.values()) l.shell?.close();
       this.client.end();
       this.end('closed by daxlab');
     }
     await this.closed;
   }
 
-  private async runOnShell(argv: readonly string[], timeoutMs: number): Promise<ExecResult> {
+  private async runOnShell(lane: { shell?: PersistentShell }, argv: readonly string[], timeoutMs: number): Promise<ExecResult> {
     this.assertOpen();
-    if (!this.shell || this.shell.dead) {
-      this.shell = await PersistentShell.open(this.client, this.nonce, (pid) => this.killGroups(pid));
+    if (!lane.shell || lane.shell.dead) {
+      lane.shell = await PersistentShell.open(this.client, this.nonce, (pid) => this.killGroups(pid));
     }
-    return this.shell.run(argv, timeoutMs);
+    return lane.shell.run(argv, timeoutMs);
   }
 
   // Each child of the session shell leads its own process group (set -m): kill the groups.
@@ -127,7 +137,7 @@ class Ssh2Session implements GuestSession {
   private end(reason: string): void {
     if (this.ended) return;
     this.ended = { reason };
-    this.shell?.close();
+    for (const l of this.lanes.values()) l.shell?.close();
     this.markClosed(this.ended);
   }
 }

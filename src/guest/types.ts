@@ -29,6 +29,11 @@ export interface SessionClosed {
 export interface GuestSession {
   /** Run argv (never a shell string) on the session's long-lived shell; commands run one at a time. */
   exec(argv: readonly string[], opts: ExecOptions): Promise<ExecResult>;
+  /**
+   * Lane n: another long-lived shell on the same connection (lane 0 is exec's), so that commands of
+   * different lanes run at the same time, each lane's one at a time.
+   */
+  lane(n: number): { exec(argv: readonly string[], opts: ExecOptions): Promise<ExecResult> };
   /** Run argv on a fresh SSH exec channel (slower; may run alongside others). */
   execChannel(argv: readonly string[], opts: ExecOptions): Promise<ExecResult>;
   /** An interactive login shell on a pty, wired to the given streams; resolves with its exit status. */

@@ -34,7 +34,7 @@ export const DEFAULT_PLAN_FILE = '<default>';
 export const DEFAULT_TIMEOUTS: Readonly<Timeouts> = { buildSec: 3600, bootSec: 180, caseSec: 120 };
 
 /** Default VM shape. */
-export const DEFAULT_VM: Readonly<VmOptions> = { cpus: 2, memoryMiB: 1024, pmemMiB: 1024, pinMs: 500, logBufKiB: 4096 };
+export const DEFAULT_VM: Readonly<VmOptions> = { cpus: 2, memoryMiB: 1024, pmemMiB: 1024, pinMs: 500, logBufKiB: 4096, lanes: 4 };
 
 /** Default filesystems, in run order. */
 export const DEFAULT_FILESYSTEMS: readonly FsName[] = ['ext4', 'xfs'];

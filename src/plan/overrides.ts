@@ -17,6 +17,8 @@ export interface PlanOverrides {
   filesystems?: string[];
   repeats?: number;
   label?: string;
+  /** Replaces vm.lanes. */
+  lanes?: number;
 }
 
 /** The flag each override is reported under. */
@@ -29,6 +31,7 @@ export const OVERRIDE_FLAGS: Readonly<Record<keyof PlanOverrides, string>> = {
   filesystems: '--fs',
   repeats: '--repeats',
   label: '--label',
+  lanes: '--lanes',
 };
 
 /** The file name issues about flags carry. */
@@ -54,6 +57,9 @@ export function applyOverrides(plan: Plan, o: PlanOverrides, ctx: PlanContext): 
     report('repeats', `expected a positive integer, got ${o.repeats}`);
   }
   if (o.label !== undefined && o.label === '') report('label', 'expected a non-empty string');
+  if (o.lanes !== undefined && !(Number.isSafeInteger(o.lanes) && o.lanes >= 1 && o.lanes <= 8)) {
+    report('lanes', `expected an integer from 1 to 8, got ${o.lanes}`);
+  }
   if (issues.length > 0) return { issues };
 
   const patches = [...plan.kernel.patches, ...added];
@@ -65,6 +71,7 @@ export function applyOverrides(plan: Plan, o: PlanOverrides, ctx: PlanContext): 
       backend,
       filesystems,
       repeats: o.repeats ?? plan.repeats,
+      vm: o.lanes === undefined ? plan.vm : { ...plan.vm, lanes: o.lanes },
     },
     issues,
   };

@@ -6,7 +6,7 @@ import type { FsName, PlanContext, Timeouts, VmOptions } from './types.js';
 import { fieldOf, isAbsent, readChoice, readInt, readList, readMap, readString, report, type Reader, type YNode } from './yaml-read.js';
 
 const TIMEOUT_KEYS = ['build', 'boot', 'case'] as const;
-const VM_KEYS = ['cpus', 'memory', 'pmem', 'pinMs', 'logBuf', 'qemu', 'virtiofsd'] as const;
+const VM_KEYS = ['cpus', 'memory', 'pmem', 'pinMs', 'logBuf', 'lanes', 'qemu', 'virtiofsd'] as const;
 
 /** Reads `filesystems`: a non-empty list of known filesystems, without duplicates. */
 export function readFilesystems(r: Reader, node: YNode): FsName[] | undefined {
@@ -57,7 +57,9 @@ export function readVm(r: Reader, node: YNode, ctx: PlanContext): VmOptions | un
     pmemMiB: int('pmem', DEFAULT_VM.pmemMiB),
     pinMs: int('pinMs', DEFAULT_VM.pinMs),
     logBufKiB: int('logBuf', DEFAULT_VM.logBufKiB),
+    lanes: int('lanes', DEFAULT_VM.lanes),
   };
+  if (out.lanes > 8) report(r, fields.get('lanes')!, fieldOf('vm', 'lanes'), `expected at most 8 (one guest shell and delayed device each), got ${out.lanes}`);
   for (const key of ['qemu', 'virtiofsd'] as const) {
     const toolNode = fields.get(key);
     if (!toolNode) continue;

@@ -36,6 +36,11 @@ export interface VmOptions {
    * overwritten before daxlab reads it. A value at or below the kernel's built-in size keeps that size.
    */
   logBufKiB: number;
+  /**
+   * How many cases may run at once in one guest (each with its own delayed device and file;
+   * exclusive workloads still run alone). 1 runs them one after the other.
+   */
+  lanes: number;
   /** Path of the QEMU binary (default: qemu-system-x86_64 from PATH). */
   qemu?: string;
   /** Path of virtiofsd (virtiofs backend only). */

@@ -73,6 +73,7 @@ function knownList(results: CaseResult[]): string[] {
 /** Where a finding was logged, in words: "between a#1 and b#1", "during boot and setup", ... */
 export function findingPlace(f: KlogFinding): string {
   if (f.phase === 'boot') return 'during boot and setup, before any case';
+  if (f.phase === 'overlap') return `while ${(f.cases ?? []).join(', ')} ran at once (each is run again alone)`;
   if (f.phase === 'end') return f.after ? `after the last case of a boot (${f.after})` : 'at the end of a boot';
   return f.before ? `between ${f.after ?? 'setup'} and ${f.before}` : `after ${f.after ?? 'a case'}`;
 }

@@ -47,7 +47,10 @@ export interface CaseResult {
  * can be blamed for it. Also records kernel-log records lost outside any case.
  */
 export interface KlogFinding {
-  phase: 'boot' | 'between' | 'end';
+  /** overlap: while several cases ran at once, so none can be blamed (they are run again alone). */
+  phase: 'boot' | 'between' | 'end' | 'overlap';
+  /** overlap: the cases that were running. */
+  cases?: string[];
   /** The case that ran before the lines (between, end). */
   after?: string;
   /** The case that ran after them (between), when known. */

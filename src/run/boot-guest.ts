@@ -119,18 +119,20 @@ export async function bootGuest(o: BootOptions): Promise<BootedGuest> {
     const readyMs = performance.now() - handle.startedAt;
     const kernelInitMs = await initSeen.catch(() => readyMs);
     checkAbort();
+    const onLane = (n: number): BootedGuest['guest'] => ({
+      exec: async (argv, opts) => {
+        const r = await s.lane(n).exec(argv, opts);
+        if (r.exitCode === null && !r.timedOut) {
+          throw new DaxlabError('GUEST_FAILED', `guest stopped answering during ${argv[0]}`);
+        }
+        return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut };
+      },
+    });
     return {
       binDir,
       serialLog: o.serialLog,
-      guest: {
-        exec: async (argv, opts) => {
-          const r = await s.exec(argv, opts);
-          if (r.exitCode === null && !r.timedOut) {
-            throw new DaxlabError('GUEST_FAILED', `guest stopped answering during ${argv[0]}`);
-          }
-          return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut };
-        },
-      },
+      guest: onLane(0),
+      lane: onLane,
       interactive: (io) => s.interactive(io),
       exited: () => end !== null,
       exitStatus: () => end,

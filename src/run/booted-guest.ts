@@ -9,6 +9,8 @@ export interface VmEnd {
 
 export interface BootedGuest {
   guest: GuestExec;
+  /** Lane n: another shell on the same connection, for a case running beside others (lane 0 is `guest`). */
+  lane(n: number): GuestExec;
   /** Where the compiled workload programs are, as seen in the guest. */
   binDir: string;
   /** This boot's serial console log on the host. */

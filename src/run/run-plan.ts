@@ -1,20 +1,19 @@
-// The scheduler: boot, set up each filesystem, run cases back to back, record each result as it
-// ends, reboot after a lost VM or a tainted kernel, and tear down in reverse order whatever happens.
+// The scheduler of one kernel's cases: boot, read the boot's kernel log and taint, run the cases on
+// the VM's lanes (vm-lanes.ts), replace the VM when it was lost or tainted, and tear down in reverse
+// order whatever happens. Results and findings are journaled as they are decided.
 import { DaxlabError } from '../errors.js';
 import type { FsName, Plan, TestCase } from '../plan/types.js';
 import type { EventLog } from '../results/jsonl.js';
-import { applyKnownIssues } from '../results/known.js';
 import { badTaint, describeTaint } from '../results/taint.js';
 import type { CaseResult, KlogFinding, Reporter } from '../results/types.js';
 import { getWorkload } from '../workloads/catalogue.js';
 import type { BootedGuest } from './booted-guest.js';
-import { unrunResult, type CaseContext } from './case-result.js';
-import { readKlogState, runCase, type CaseRun } from './case-runner.js';
+import { queueOf, type QueuedCase } from './case-queue.js';
+import { readKlogState } from './case-runner.js';
 import { KlogLedger } from './klog-ledger.js';
-import { lostGuestResult } from './lost-guest.js';
-import { setupDelayDevice, setupFilesystem } from './guest-setup.js';
+import { recordAll, recordFindings, type RunState } from './run-state.js';
+import { mountPointOf, VmLanes, type LaneVm } from './vm-lanes.js';
 import { crashHeadline } from '../vm/crash.js';
-import type { GuestEnv } from '../workloads/types.js';
 
 /** What the scheduler needs: the plan and its cases, the kernel image, how to boot, where results go. */
 export interface RunPlanDeps {
@@ -34,51 +33,11 @@ export interface RunPlanDeps {
   findings?: KlogFinding[];
 }
 
-// On the guest's /run tmpfs: the shared host root is read-only.
-const MOUNT_POINT = '/run/daxlab/dax';
+/** Where the first filesystem of a run is mounted (kept for callers that name one mount point). */
+export const MOUNT_POINT = mountPointOf('ext4');
 
 /** After this many VMs lost in a row (no case finishing in between), the remaining cases are not tried. */
 export const MAX_LOST_IN_A_ROW = 3;
-
-interface Vm {
-  booted: BootedGuest;
-  env: GuestEnv;
-  mountedFs: FsName | null;
-  ledger: KlogLedger;
-}
-
-/** The run's mutable state, shared by the steps below. */
-interface RunState {
-  d: RunPlanDeps;
-  ctx: CaseContext;
-  results: CaseResult[];
-  findings: KlogFinding[];
-  fsErrors: Map<FsName, string>;
-  accel: 'kvm' | 'tcg';
-}
-
-// Every result passes through here: known issues relabel it (xfail/xpass) before the journal sees it.
-async function record(s: RunState, raw: CaseResult): Promise<void> {
-  const r = applyKnownIssues(raw, s.d.plan.known);
-  s.d.events.write({ type: 'case', result: r });
-  s.results.push(r);
-  await s.d.reporter.onCaseEnd?.(r);
-}
-
-async function recordFindings(s: RunState, findings: KlogFinding[]): Promise<void> {
-  for (const f of findings) {
-    s.d.events.write({ type: 'finding', finding: f });
-    s.findings.push(f);
-    await s.d.reporter.onFinding?.(f);
-  }
-}
-
-async function recordAll(s: RunState, rest: TestCase[], status: 'error' | 'fail', reason: string, detail: string[] = []) {
-  for (const tc of rest) {
-    const r = unrunResult(tc, s.ctx, status, reason);
-    await record(s, detail.length > 0 ? { ...r, klogMatches: detail } : r);
-  }
-}
 
 // A boot that fails ends the run: every remaining case records why (a panic is the kernel's fault).
 async function recordBootFailure(s: RunState, rest: TestCase[], err: unknown) {
@@ -91,13 +50,8 @@ async function recordBootFailure(s: RunState, rest: TestCase[], err: unknown) {
   await recordAll(s, rest, status, reason, detail.slice(-30));
 }
 
-// Errors that must end the run rather than one case: the results directory itself failed.
-function isFatal(err: unknown): boolean {
-  return err instanceof DaxlabError && err.code === 'RESULTS_IO';
-}
-
 // Boot, then read the boot's kernel log and taint: a kernel tainted by booting cannot run cases.
-async function bootVm(s: RunState): Promise<Vm | { taintedAtBoot: string }> {
+async function bootVm(s: RunState, filesystems: FsName[]): Promise<LaneVm | { unusable: string }> {
   const { d } = s;
   const t0 = Date.now();
   await d.reporter.onStage?.('boot', `booting ${d.kernelLabel} (${d.plan.backend})`);
@@ -113,14 +67,14 @@ async function bootVm(s: RunState): Promise<Vm | { taintedAtBoot: string }> {
   const bad = badTaint(state.taint);
   if (bad !== 0 || !state.kmsg) {
     await booted.shutdown();
-    return { taintedAtBoot: bad !== 0 ? `the kernel was tainted right after boot: ${describeTaint(bad)}` : `the kernel log cannot be read after boot (${state.kmsgError})` };
+    const why = bad !== 0 ? `the kernel was tainted right after boot: ${describeTaint(bad)}` : `the kernel log cannot be read after boot (${state.kmsgError})`;
+    return { unusable: why };
   }
-  const env: GuestEnv = { binDir: booted.binDir, mountPoint: MOUNT_POINT, delayDevice: '', pinMs: d.plan.vm.pinMs };
-  return { booted, env, mountedFs: null, ledger };
+  return { booted, ledger, lanes: d.plan.vm.lanes, filesystems };
 }
 
 // Read what the kernel logged after the last case, then stop the VM.
-async function endVm(s: RunState, vm: Vm): Promise<void> {
+async function endVm(s: RunState, vm: LaneVm): Promise<void> {
   if (!vm.booted.exited() && !vm.booted.disconnected()) {
     const state = await readKlogState(vm.booted.guest, vm.booted.binDir, vm.ledger.cursor).catch(() => null);
     if (state?.kmsg) await recordFindings(s, vm.ledger.takeOutside(state.kmsg, 'end'));
@@ -128,110 +82,55 @@ async function endVm(s: RunState, vm: Vm): Promise<void> {
   await vm.booted.shutdown();
 }
 
-// Mount tc's filesystem when another one (or none) is mounted; a setup script failure is remembered
-// per filesystem (its cases are errors), a lost guest is thrown.
-async function ensureFs(s: RunState, vm: Vm, fs: FsName): Promise<void> {
-  if (vm.mountedFs === fs || s.fsErrors.has(fs)) return;
-  const t0 = Date.now();
-  await s.d.reporter.onStage?.('setup', `${fs}: fsdax namespace, mkfs, mount -o dax=always`);
-  try {
-    await setupFilesystem(vm.booted.guest, vm.booted.binDir, fs, MOUNT_POINT, vm.booted.binDir);
-    vm.mountedFs = fs;
-  } catch (err) {
-    if (!(err instanceof DaxlabError) || err.code !== 'GUEST_FAILED' || vm.booted.exited() || vm.booted.disconnected()) throw err;
-    s.fsErrors.set(fs, err.message);
-  }
-  s.d.stages[`setup.${fs}Ms`] = Date.now() - t0;
-}
-
-// Set up what the case needs and run it; an unrunnable case (its filesystem failed) is an error result.
-async function runOne(s: RunState, vm: Vm, tc: TestCase): Promise<CaseRun> {
-  if (!vm.env.delayDevice) vm.env.delayDevice = await setupDelayDevice(vm.booted.guest, vm.booted.binDir, s.d.plan.vm.pinMs);
-  await ensureFs(s, vm, tc.fs);
-  const fsError = s.fsErrors.get(tc.fs);
-  if (fsError !== undefined) {
-    return { result: unrunResult(tc, s.ctx, 'error', `filesystem setup failed: ${fsError}`), findings: [], rebootAfter: false, rerunOnFreshBoot: false };
-  }
-  return runCase(vm.booted.guest, tc, getWorkload(tc.workload), vm.env, { guestScripts: vm.booted.binDir, ctx: s.ctx, ledger: vm.ledger });
-}
-
-/** Run every case of the plan on one kernel image; returns the results in the order they ended. */
+/** Run every case of the plan on one kernel image; results are in the order they were decided. */
 export async function runPlanCases(d: RunPlanDeps): Promise<{ results: CaseResult[]; accel: 'kvm' | 'tcg'; findings: KlogFinding[] }> {
   const s: RunState = {
     d, ctx: { kernel: d.kernelLabel, backend: d.plan.backend }, results: d.results ?? [], findings: d.findings ?? [],
     fsErrors: new Map(), accel: 'tcg',
   };
-  let vm: Vm | null = null;
+  const queue: QueuedCase[] = queueOf(d.cases, (tc) => getWorkload(tc.workload).exclusive?.(tc));
+  const filesystems = [...new Set(d.cases.map((c) => c.fs))];
+  const rest = () => queue.map((q) => q.tc);
+  let vm: LaneVm | null = null;
   let lostInARow = 0;
-  let rerun = -1; // index of the case already re-run once on a fresh boot
   try {
-    for (let i = 0; i < d.cases.length && !d.signal.aborted; i++) {
-      const tc = d.cases[i]!;
-      if (!vm) {
-        let booted: Vm | { taintedAtBoot: string };
-        try {
-          booted = await bootVm(s);
-        } catch (err) {
-          if (d.signal.aborted) break;
-          if (isFatal(err)) throw err;
-          await recordBootFailure(s, d.cases.slice(i), err);
-          break;
-        }
-        if ('taintedAtBoot' in booted) {
-          await recordAll(s, d.cases.slice(i), 'error', `not run: ${booted.taintedAtBoot}`);
-          break;
-        }
-        vm = booted;
-      }
-      const started = new Date();
-      const cur: Vm = vm;
+    while (queue.length > 0 && !d.signal.aborted) {
+      let booted: LaneVm | { unusable: string };
       try {
-        const run = await runOne(s, cur, tc);
-        await recordFindings(s, run.findings);
-        if (run.rerunOnFreshBoot && rerun !== i) {
-          // The kernel was tainted before this case began (by something logged between cases):
-          // its verdict proves nothing. Run it again, once, on a fresh boot.
-          await d.reporter.onStage?.('boot', `${tc.id} started on a tainted kernel: rebooting to run it again`);
-          rerun = i--;
-          vm = null;
-          await endVm(s, cur);
-          continue;
-        }
-        await record(s, run.result);
-        lostInARow = 0;
-        if (run.rebootAfter) {
-          await d.reporter.onStage?.('boot', `the kernel is tainted after ${tc.id}: rebooting before the next case`);
-          vm = null;
-          await endVm(s, cur);
-        }
+        booted = await bootVm(s, filesystems);
       } catch (err) {
-        if (isFatal(err)) throw err;
-        if (d.signal.aborted) {
-          const sig = (d.signal.reason as Error)?.message ?? 'a signal';
-          await record(s, unrunResult(tc, s.ctx, 'error', `interrupted by ${sig} before the case finished`));
-          break;
-        }
-        // The guest failed mid-case: classify (panic = fail, anything else = error) and reboot.
-        const r = await lostGuestResult(tc, s.ctx, cur.booted, err, started);
-        await record(s, r);
-        vm = null;
-        await cur.booted.shutdown();
-        if (++lostInARow >= MAX_LOST_IN_A_ROW && i + 1 < d.cases.length) {
-          await recordAll(s, d.cases.slice(i + 1), 'error', `not run: ${lostInARow} VMs were lost in a row (last: ${r.reason})`);
+        if (d.signal.aborted) break;
+        if (err instanceof DaxlabError && err.code === 'RESULTS_IO') throw err;
+        await recordBootFailure(s, rest(), err);
+        break;
+      }
+      if ('unusable' in booted) {
+        await recordAll(s, rest(), 'error', `not run: ${booted.unusable}`);
+        break;
+      }
+      vm = booted;
+      const before = s.results.length;
+      const stop = await new VmLanes(s, vm).run(queue);
+      const cur: LaneVm = vm;
+      vm = null;
+      if (stop === 'lost') await cur.booted.shutdown();
+      else if (stop !== 'aborted') await endVm(s, cur);
+      else await cur.booted.shutdown();
+      if (stop !== 'lost') lostInARow = 0;
+      else if (s.results.length > before + 1) lostInARow = 1;
+      else lostInARow++;
+      if (stop === 'lost' && queue.length > 0) {
+        if (lostInARow >= MAX_LOST_IN_A_ROW) {
+          const last = s.results.at(-1)?.reason ?? 'the guest was lost';
+          await recordAll(s, rest(), 'error', `not run: ${lostInARow} VMs were lost in a row (last: ${last})`);
+          queue.length = 0;
           break;
         }
         await d.reporter.onStage?.('boot', 'restarting the VM for the remaining cases');
       }
     }
-    if (vm && !d.signal.aborted) {
-      const last: Vm = vm;
-      vm = null;
-      await endVm(s, last);
-    }
   } finally {
-    if (vm) await (vm as Vm).booted.shutdown();
+    if (vm) await (vm as LaneVm).booted.shutdown();
   }
   return { results: s.results, accel: s.accel, findings: s.findings };
 }
-
-export { MOUNT_POINT };

@@ -66,4 +66,6 @@ export const fault: Workload = {
   command,
   judge,
   inDefaultPlan: false,
+  // Panics, oopses, hangs and kernel-log tricks must not touch other cases.
+  exclusive: () => 'guest',
 };

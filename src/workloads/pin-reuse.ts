@@ -139,4 +139,6 @@ export const pinReuse: Workload = {
   command,
   judge,
   inDefaultPlan: false,
+  // It fills the filesystem so that the freed blocks are handed out again.
+  exclusive: () => 'fs',
 };

@@ -156,4 +156,6 @@ export const pinUnlink: Workload = {
   command,
   judge,
   inDefaultPlan: false,
+  // umount=yes takes the filesystem away while the pin is held.
+  exclusive: (tc) => (enumParam(tc, 'umount', PARAMS.umount!) === 'yes' ? 'fs' : undefined),
 };

@@ -39,4 +39,10 @@ export interface Workload {
   judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict;
   /** False keeps the workload out of the built-in plan (plans can still name it); default true. */
   inDefaultPlan?: boolean;
+  /**
+   * What a case must have to itself while it runs: 'guest' (no other case runs meanwhile: it
+   * panics, taints, or changes global state), 'fs' (no other case on its filesystem: it fills or
+   * unmounts it), or undefined (it may run beside others, each with its own device and file).
+   */
+  exclusive?(tc: TestCase): 'guest' | 'fs' | undefined;
 }

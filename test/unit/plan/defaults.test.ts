@@ -19,7 +19,7 @@ describe('defaultPlan', () => {
       ],
       repeats: 1,
       timeouts: { buildSec: 3600, bootSec: 180, caseSec: 120 },
-      vm: { cpus: 2, memoryMiB: 1024, pmemMiB: 1024, pinMs: 500, logBufKiB: 4096 },
+      vm: { cpus: 2, memoryMiB: 1024, pmemMiB: 1024, pinMs: 500, logBufKiB: 4096, lanes: 4 },
       known: [],
       expectedSkips: [],
     });

@@ -52,7 +52,7 @@ describe('parsePlanText: structure and types', () => {
     expect(triples(issues)).toEqual([
       [2, 'foo', `unknown key 'foo'; expected one of: ${TOP}`],
       [3, 'timeouts.kase', "unknown key 'kase'; expected one of: build, boot, case"],
-      [5, 'vm.cpu', "unknown key 'cpu'; expected one of: cpus, memory, pmem, pinMs, logBuf, qemu, virtiofsd"],
+      [5, 'vm.cpu', "unknown key 'cpu'; expected one of: cpus, memory, pmem, pinMs, logBuf, lanes, qemu, virtiofsd"],
     ]);
   });
 

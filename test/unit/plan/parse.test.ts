@@ -43,7 +43,7 @@ describe('parsePlanText: a full valid plan', () => {
       ],
       repeats: 3,
       timeouts: { buildSec: 100, bootSec: 20, caseSec: 7 },
-      vm: { cpus: 4, memoryMiB: 2048, pmemMiB: 512, pinMs: 250, logBufKiB: 8192, qemu: '/plans/qemu-wrapper', virtiofsd: 'virtiofsd' },
+      vm: { cpus: 4, memoryMiB: 2048, pmemMiB: 512, pinMs: 250, logBufKiB: 8192, lanes: 4, qemu: '/plans/qemu-wrapper', virtiofsd: 'virtiofsd' },
       known: [],
       expectedSkips: [],
     });
@@ -66,7 +66,7 @@ describe('parsePlanText: defaults', () => {
       ],
       repeats: 1,
       timeouts: { buildSec: 3600, bootSec: 180, caseSec: 120 },
-      vm: { cpus: 2, memoryMiB: 1024, pmemMiB: 1024, pinMs: 500, logBufKiB: 4096 },
+      vm: { cpus: 2, memoryMiB: 1024, pmemMiB: 1024, pinMs: 500, logBufKiB: 4096, lanes: 4 },
       known: [],
       expectedSkips: [],
     });
@@ -108,7 +108,7 @@ describe('parsePlanText: defaults', () => {
   it('partial timeouts and vm keep the other defaults', () => {
     const { plan } = parseLines('timeouts: { case: 9 }', 'vm: { pinMs: 1 }');
     expect(plan?.timeouts).toEqual({ buildSec: 3600, bootSec: 180, caseSec: 9 });
-    expect(plan?.vm).toEqual({ cpus: 2, memoryMiB: 1024, pmemMiB: 1024, pinMs: 1, logBufKiB: 4096 });
+    expect(plan?.vm).toEqual({ cpus: 2, memoryMiB: 1024, pmemMiB: 1024, pinMs: 1, logBufKiB: 4096, lanes: 4 });
   });
 
   it('a workload entry without params gets all default params', () => {

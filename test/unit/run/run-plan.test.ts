@@ -10,6 +10,7 @@ import type { CaseResult, RunEvent } from '../../../src/results/types.js';
 import type { BootedGuest } from '../../../src/run/booted-guest.js';
 import { runPlanCases } from '../../../src/run/run-plan.js';
 import type { GuestOutput } from '../../../src/workloads/types.js';
+import { pinraceLine } from '../workloads/fixtures.js';
 
 type Behaviour = 'ok' | 'panic' | 'lost' | 'hang' | 'warn-between' | 'taint';
 
@@ -28,7 +29,12 @@ interface FakeKernel {
   bootTaint?: number;
   /** Lines logged during boot. */
   bootLines?: string[];
+  /** pin-race cases at this page index log a WARNING (and taint W) in the middle of their run. */
+  warnAtIndex?: number;
 }
+
+/** How many pin-race cases the fake guests ran at the same time, at most (reset per run). */
+const concurrency = { now: 0, max: 0 };
 
 // A fake VM whose case command behaves as the case's id says ("lost" cases are repeats > 100). It
 // keeps a kernel log with sequence numbers and a taint mask, and prints run-case.sh's trailer.
@@ -51,10 +57,29 @@ function fakeVm(log: string[], n: number, onCaseStart?: () => void, k: FakeKerne
     flush();
     if (script.endsWith('setup-nullblk.sh')) return { exitCode: 0, stdout: '/dev/nullb0\n', stderr: '' };
     if (script.endsWith('setup-fs.sh')) return { exitCode: 0, stdout: '', stderr: '' };
+    if (script.endsWith('setup-pmem.sh')) {
+      return { exitCode: 0, stdout: ['/dev/pmem0', '/dev/pmem0.1'].slice(0, Number(argv[1])).join('\n') + '\n', stderr: '' };
+    }
     if (script.endsWith('klog-state.sh')) return { exitCode: 0, stdout: dump(Number(argv[1])), stderr: '' };
     const kind = argv.at(-2)!;
     const id = argv[1]!;
     const from = Number(argv[2]);
+    if (argv.some((a) => a.endsWith('/pinrace'))) {
+      log.push(`vm${n}: ${id}`);
+      const before = taint;
+      records.push(`daxlab: begin ${id}`);
+      concurrency.max = Math.max(concurrency.max, ++concurrency.now);
+      await new Promise((r) => setTimeout(r, 20));
+      if (k.warnAtIndex !== undefined && id.includes(`index=${k.warnAtIndex},`)) {
+        records.push('WARNING: CPU: 1 PID: 7 at fs/dax.c:2 racing_warn');
+        taint |= 1 << 9;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+      concurrency.now--;
+      records.push(`daxlab: end ${id}`);
+      const line = JSON.stringify(pinraceLine({ index: Number(/index=(\d+)/.exec(id)![1]) }));
+      return { exitCode: 0, stdout: `${line}\n\nDAXLAB-CASE-TRAILER\nSTATUS 0\nTAINT-BEFORE ${before}\n${dump(from)}`, stderr: '' };
+    }
     log.push(`vm${n}: ${id}`);
     onCaseStart?.();
     const before = taint;
@@ -84,6 +109,7 @@ function fakeVm(log: string[], n: number, onCaseStart?: () => void, k: FakeKerne
   };
   return {
     guest: { exec },
+    lane: () => ({ exec }),
     binDir: '/run/bin',
     serialLog: `/r/serial.${n}.log`,
     exited: () => exited,
@@ -98,15 +124,17 @@ function fakeVm(log: string[], n: number, onCaseStart?: () => void, k: FakeKerne
   };
 }
 
-async function run(cases: TestCase[], opts: { abortOnCase?: number; kernel?: FakeKernel } = {}) {
+async function run(cases: TestCase[], opts: { abortOnCase?: number; kernel?: FakeKernel; lanes?: number } = {}) {
   const log: string[] = [];
+  concurrency.now = concurrency.max = 0;
+  const plan = defaultPlan({ configsDir: CONFIGS_DIR, knownWorkloads: {} });
   const events: RunEvent[] = [];
   const abort = new AbortController();
   let boots = 0;
   let started = 0;
   const results: CaseResult[] = [];
   const out = await runPlanCases({
-    plan: defaultPlan({ configsDir: CONFIGS_DIR, knownWorkloads: {} }),
+    plan: { ...plan, vm: { ...plan.vm, lanes: opts.lanes ?? plan.vm.lanes } },
     cases,
     kernelLabel: 'stock',
     image: '/bzImage',
@@ -178,7 +206,7 @@ describe('runPlanCases: the kernel log and taint around cases', () => {
     // ok#1 started on a tainted kernel: its first run proves nothing; it ran again on vm2.
     expect(r.log).toEqual([
       'vm1: ext4/fault/kind=warn-between#1', 'vm1: ext4/fault/kind=ok#1', 'vm1: shutdown',
-      'vm2: ext4/fault/kind=ok#1', 'vm2: ext4/fault/kind=ok#2', 'vm2: shutdown',
+      'vm2: ext4/fault/kind=ok#1~2', 'vm2: ext4/fault/kind=ok#2', 'vm2: shutdown',
     ]);
   });
 
@@ -207,5 +235,43 @@ describe('runPlanCases: the kernel log and taint around cases', () => {
   it('ignores the taints daxlab causes itself (out-of-tree and unsigned modules)', async () => {
     const r = await run([tc('ok')], { kernel: { bootTaint: (1 << 12) | (1 << 13) } });
     expect(r.lines).toEqual(['ext4/fault/kind=ok#1 pass: no fault injected']);
+  });
+});
+
+const pin = (index: number, fs: 'ext4' | 'xfs' = 'ext4'): TestCase => ({
+  id: `${fs}/pin-race/index=${index},pages=16,pin=pread,race=truncate#1`,
+  fs,
+  workload: 'pin-race',
+  params: { index, pages: 16, pin: 'pread', race: 'truncate' },
+  repeat: 1,
+  timeoutSec: 10,
+});
+
+describe('runPlanCases with lanes: cases at once in one guest', () => {
+  it('runs independent cases side by side, both filesystems mounted, each judged on its own', async () => {
+    const cases = [1, 2, 3, 4, 5, 6].map((i) => pin(i, i % 2 ? 'ext4' : 'xfs'));
+    const r = await run(cases, { lanes: 4 });
+    expect(concurrency.max).toBe(4);
+    expect(r.results.map((c) => c.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
+    expect(r.boots).toBe(1);
+  });
+
+  it('runs them one after the other with one lane', async () => {
+    const r = await run([pin(1), pin(2), pin(3)], { lanes: 1 });
+    expect(concurrency.max).toBe(1);
+    expect(r.results.every((c) => c.status === 'pass')).toBe(true);
+  });
+
+  it('runs again alone the cases that ran beside a WARNING, reports the overlap, and blames the one that warns alone', async () => {
+    const r = await run([pin(1), pin(7), pin(3)], { lanes: 4, kernel: { warnAtIndex: 7 } });
+    expect(r.findings.filter((f) => f.phase === 'overlap').length).toBeGreaterThanOrEqual(1);
+    const byId = Object.fromEntries(r.results.map((c) => [c.id, c]));
+    expect(byId[pin(7).id]!.status).toBe('fail');
+    expect(byId[pin(7).id]!.reason).toMatch(/^kernel log: WARNING at fs\/dax.c:2 racing_warn/);
+    expect(byId[pin(1).id]!.status).toBe('pass');
+    expect(byId[pin(3).id]!.status).toBe('pass');
+    expect(r.results).toHaveLength(3);
+    // Run again alone: the re-runs carry the attempt in their kernel-log markers.
+    expect(r.log.some((l) => l.includes('#1~2'))).toBe(true);
   });
 });

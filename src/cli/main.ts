@@ -22,7 +22,8 @@ function kernelOptions(cmd: Command): Command {
     .option('--fs <list>', 'filesystems, comma-separated (ext4,xfs)')
     .option('--repeats <n>', 'run every case n times')
     .option('--label <name>', 'name of this kernel in reports')
-    .option('--lanes <n>', 'cases run at once in one guest, 1-8 (default 4: each with its own delayed device; exclusive workloads run alone)');
+    .option('--lanes <n>', 'cases run at once in one guest, 1-8 (default 4: each with its own delayed device; exclusive workloads run alone)')
+    .option('--target <name>', 'where the cases run: local (QEMU here, the default); repeatable, replaces the plan\'s targets', collect);
 }
 
 const program = new Command()
@@ -44,6 +45,7 @@ kernelOptions(program.command('run [plan]'))
   .option('--shard <i/n>', 'run only the i-th of n contiguous slices of the cases (CI sharding)')
   .option('--verbose', 'print timings, details and kernel-log lines for every case')
   .option('--append <word>', 'extra guest kernel command-line word (e.g. loglevel=8); repeatable', collect)
+  .option('--jobs <n>', 'guests run at once on the local target, 1-8 (default 1); cells of a multi-kernel plan run side by side')
   .action(async (planFile: string | undefined, flags: KernelFlags & RunFlags) => {
     const plan = await resolvePlan(planFile, flags);
     process.exitCode = await runCommand(plan, flags);

@@ -18,6 +18,7 @@ export interface KernelFlags {
   repeats?: string;
   label?: string;
   lanes?: string;
+  target?: string[];
 }
 
 /** Load the plan (or the default) and apply command-line flags. */
@@ -36,6 +37,7 @@ export async function resolvePlan(planFile: string | undefined, flags: KernelFla
     repeats: flags.repeats === undefined ? undefined : Number(flags.repeats),
     label: flags.label,
     lanes: flags.lanes === undefined ? undefined : Number(flags.lanes),
+    targets: flags.target,
   };
   const ctx: PlanContext = { baseDir: process.cwd(), configsDir: CONFIGS_DIR, fileExists: fileExistsOnDisk, knownWorkloads };
   const { plan, issues } = applyOverrides(base, overrides, ctx);

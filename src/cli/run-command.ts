@@ -1,10 +1,11 @@
-// `daxlab run`: the main job. Plan -> cases -> kernel build -> guest programs -> boot -> cases ->
-// reports. Results are journaled as each case ends; SIGINT/SIGTERM stop cleanly (a second forces);
-// a run that fails half-way still writes the results of the cases that finished.
+// `daxlab run`: the main job. Plan -> cases -> cells (kernel x target) -> builds -> guests -> cases
+// -> reports. Results are journaled as each case ends; SIGINT/SIGTERM stop cleanly (a second
+// forces); a run that fails half-way still writes the results of the cases that finished.
 import { join } from 'node:path';
 import { DaxlabError, EXIT } from '../errors.js';
-import { probeHost } from '../host/probe.js';
-import { expandPlan } from '../plan/expand.js';
+import { buildKernel } from '../kernel/build.js';
+import { cacheRoot } from '../kernel/cache-dir.js';
+import { expandRun } from '../plan/expand.js';
 import { parseShard, shard } from '../plan/shard.js';
 import type { Plan } from '../plan/types.js';
 import { ConsoleReporter } from '../results/console.js';
@@ -12,13 +13,12 @@ import { ReporterDispatcher } from '../results/dispatch.js';
 import { writeReports } from '../results/files.js';
 import { EventLog } from '../results/jsonl.js';
 import type { CaseResult, KlogFinding, RunSummary } from '../results/types.js';
-import { unrunResult } from '../run/case-result.js';
+import { cellName, cellsOf, isMultiCell, type Cell } from '../run/cells.js';
 import { countStatuses, countUnexpectedSkips, exitCodeFor } from '../run/exit-code.js';
-import { assertHostReady, unsupportedBackend } from '../run/host-check.js';
-import { runPlanCases } from '../run/run-plan.js';
+import { runCells } from '../run/run-cells.js';
 import { installSignalHandlers } from '../run/signals.js';
-import { buildPlanKernel } from './build-command.js';
-import { guestBooter } from './guest-booter.js';
+import { closeTargets, openTargets } from '../targets/open.js';
+import type { RunTarget } from '../targets/types.js';
 import { prepareResultsDir } from './results-dir.js';
 
 /** Flags of `daxlab run`. */
@@ -29,32 +29,48 @@ export interface RunFlags {
   verbose?: boolean;
   /** Extra guest kernel command-line words (repeatable --append). */
   append?: string[];
+  /** Guests run at once on the local target (--jobs). */
+  jobs?: string;
 }
 
 /** Serial log of the n-th boot of a run (1-based): serial.log, then serial.2.log, ... */
-export function serialLogName(n: number): string {
-  return n <= 1 ? 'serial.log' : `serial.${n}.log`;
+export function serialLogName(n: number, cell?: string): string {
+  const base = cell ? `serial.${cell.replace(/[^A-Za-z0-9@._+-]/g, '_')}` : 'serial';
+  return n <= 1 ? `${base}.log` : `${base}.${n}.log`;
+}
+
+/** The --jobs value: 1 to 8 guests at once (default 1). */
+export function parseJobs(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 1 || n > 8) throw new DaxlabError('USAGE', `invalid --jobs '${text}': expected an integer from 1 to 8`);
+  return n;
 }
 
 /** Run the plan end to end; returns the process exit code. */
 export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
   const startedAt = new Date();
-  const all = expandPlan(plan);
+  const jobs = parseJobs(flags.jobs);
+  const all = expandRun(plan);
   const shardSpec = flags.shard ? parseShard(flags.shard) : null;
   const cases = shardSpec ? shard(all, shardSpec.index, shardSpec.total) : all;
-  const resultsDir = prepareResultsDir(flags.results, plan.kernel.label, startedAt);
+  const multi = isMultiCell(plan);
+  const label = multi ? plan.name : plan.kernel.label;
+  const resultsDir = prepareResultsDir(flags.results, label, startedAt);
   const events = new EventLog(resultsDir);
   // With --json the machine-readable summary owns stdout; progress goes to stderr.
   const out = flags.json ? process.stderr : process.stdout;
-  const reporter = new ReporterDispatcher([new ConsoleReporter(out, { color: !flags.json && Boolean(process.stdout.isTTY), verbose: Boolean(flags.verbose) })]);
+  const color = !flags.json && Boolean(process.stdout.isTTY);
+  const reporter = new ReporterDispatcher([new ConsoleReporter(out, { color, verbose: Boolean(flags.verbose), showCell: multi })]);
   const abort = new AbortController();
   const stages: Record<string, number> = {};
   const results: CaseResult[] = [];
   const findings: KlogFinding[] = [];
+  const kernels = plan.kernels.map((k) => k.label).join(', ');
   let accel: 'kvm' | 'tcg' = 'tcg';
   const summaryOf = (exitCode: number): RunSummary => ({
     plan: plan.name,
-    kernel: plan.kernel.label,
+    kernel: kernels,
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
     counts: countStatuses(results),
@@ -63,15 +79,15 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
     exitCode,
     ...(findings.length > 0 ? { findings } : {}),
   });
-  // The journal's end event and the reports, from the results so far (synchronous: usable at exit).
   // Cases that run at once end in any order; the reports list them in plan order.
-  const order = new Map(cases.map((c, i) => [c.id, i]));
+  const order = new Map(cases.map((c, i) => [`${c.kernel}@${c.target}:${c.id}`, i]));
+  const place = (r: CaseResult) => order.get(`${r.kernel}@${r.target ?? 'local'}:${r.id}`) ?? 0;
+  // The journal's end event and the reports, from the results so far (synchronous: usable at exit).
   const finish = (exitCode: number) => {
     const summary = summaryOf(exitCode);
     events.write({ type: 'end', summary });
     events.close();
-    const sorted = [...results].sort((x, y) => (order.get(x.id) ?? 0) - (order.get(y.id) ?? 0));
-    return { summary, files: writeReports(resultsDir, summary, sorted) };
+    return { summary, files: writeReports(resultsDir, summary, [...results].sort((x, y) => place(x) - place(y))) };
   };
   const signals = installSignalHandlers(abort, (m) => process.stderr.write(`${m}\n`), (code) => finish(code));
   const stage = async (name: string, message: string) => {
@@ -79,80 +95,84 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
     await reporter.onStage(name, message);
   };
   let failure: unknown = null;
+  const targets = new Map<string, RunTarget>();
   try {
-    events.write({ type: 'begin', plan: plan.name, kernel: plan.kernel.label, cases: cases.length, startedAt: startedAt.toISOString() });
-    await reporter.onBegin({ plan: plan.name, kernel: plan.kernel.label, cases: cases.length });
-    const caps = await probeHost({ qemu: plan.vm.qemu, virtiofsd: plan.vm.virtiofsd });
-    const unsupported = unsupportedBackend(plan, caps);
-    if (unsupported) {
-      // Nothing to build or boot: this host cannot provide the backend (a KCIDB MISS per case).
-      await stage('host', `skipping every case: ${unsupported}`);
-      for (const tc of cases) {
-        const r = unrunResult(tc, { kernel: plan.kernel.label, backend: plan.backend }, 'skip', unsupported);
-        events.write({ type: 'case', result: r });
-        results.push(r);
-        await reporter.onCaseEnd(r);
-      }
-    } else {
-      assertHostReady(plan, caps);
-      await stage('host', caps.kvm ? 'KVM is usable: hardware virtualisation' : `KVM not usable (${caps.kvmReason}): using TCG, software emulation`);
-      let t0 = Date.now();
-      const built = await buildPlanKernel(plan, join(resultsDir, 'build'), (s) => void stage('build', s).catch(() => undefined), abort.signal);
-      stages.buildMs = Date.now() - t0;
-      await stage('build', `${built.cached ? 'cache hit' : 'built'} in ${built.seconds.toFixed(1)} s: ${built.artifact.image}`);
-      t0 = Date.now();
-      const boot = await guestBooter(plan, caps, { selftestsDir: built.artifact.selftests, extraCmdline: flags.append });
-      stages.compileMs = Date.now() - t0;
-      let boots = 0;
-      const run = await runPlanCases({
-        plan,
-        cases,
-        kernelLabel: plan.kernel.label,
-        image: built.artifact.image,
-        reporter,
-        events,
-        signal: abort.signal,
-        stages,
-        results,
-        findings,
-        boot: (image, signal) => boot(image, join(resultsDir, serialLogName(++boots)), signal),
-      });
-      accel = run.accel;
-    }
+    events.write({ type: 'begin', plan: plan.name, kernel: kernels, cases: cases.length, startedAt: startedAt.toISOString() });
+    await reporter.onBegin({ plan: plan.name, kernel: kernels, cases: cases.length });
+    for (const [name, t] of await openTargets(plan, { jobs, append: flags.append })) targets.set(name, t);
+    for (const t of targets.values()) await stage('host', multi ? `${t.name}: ${t.describe()}` : t.describe());
+    const cells = cellsOf(plan, cases);
+    const buildDir = (k: string) => (plan.kernels.length > 1 ? join(resultsDir, 'build', k) : join(resultsDir, 'build'));
+    const run = await runCells({
+      plan, cells, targets, reporter, events, signal: abort.signal, stages, results, findings, multi: plan.kernels.length > 1,
+      build: async (kernel, makeJobs) => {
+        const say = (s: string) => void stage('build', plan.kernels.length > 1 ? `${kernel.label}: ${s}` : s).catch(() => undefined);
+        const b = await buildKernel(kernel, {
+          cacheRoot: cacheRoot(), logDir: buildDir(kernel.label), jobs: makeJobs, timeoutMs: plan.timeouts.buildSec * 1000,
+          onProgress: say, signal: abort.signal,
+        });
+        say(`${b.cached ? 'cache hit' : 'built'} in ${b.seconds.toFixed(1)} s: ${b.artifact.image}`);
+        return b;
+      },
+      serialLog: (cell: Cell, n: number) =>
+        join(resultsDir, serialLogName(n, multi ? cellName({ kernel: cell.kernel.label, target: cell.target }) : undefined)),
+    });
+    accel = run.accel;
   } catch (err) {
     // An interrupt that cancelled a build or boot is reported as an interrupt, with the results so far.
     if (!abort.signal.aborted) failure = err;
+  } finally {
+    await closeTargets(targets);
   }
-  const interrupted = abort.signal.aborted ? signals.exitCode() : null;
-  if (failure !== null) {
-    signals.dispose();
-    // Keep what finished (best effort: the results directory may be the thing that failed).
-    if (results.length > 0) {
-      const code = failure instanceof DaxlabError ? failure.exitCode : EXIT.infra;
-      let where = events.path;
+  return endRun({ failure, interrupted: abort.signal.aborted ? signals.exitCode() : null, signals, finish, results, findings, plan, events, resultsDir, out, flags, reporter });
+}
+
+interface EndParts {
+  failure: unknown;
+  interrupted: number | null;
+  signals: { dispose(): void };
+  finish: (code: number) => { summary: RunSummary; files: { json: string; junit: string } };
+  results: CaseResult[];
+  findings: KlogFinding[];
+  plan: Plan;
+  events: EventLog;
+  resultsDir: string;
+  out: NodeJS.WritableStream;
+  flags: RunFlags;
+  reporter: ReporterDispatcher;
+}
+
+// Write the reports and pick the exit code; a run that failed half-way keeps what finished.
+async function endRun(e: EndParts): Promise<number> {
+  if (e.failure !== null) {
+    e.signals.dispose();
+    if (e.results.length > 0) {
+      const code = e.failure instanceof DaxlabError ? e.failure.exitCode : EXIT.infra;
+      let where = e.events.path;
       try {
-        where = finish(code).files.json;
+        where = e.finish(code).files.json;
       } catch {
         // the original failure is what matters; the journal holds every case that finished
       }
-      process.stderr.write(`daxlab: the run stopped early; ${results.length} finished case(s) are in ${where}\n`);
+      process.stderr.write(`daxlab: the run stopped early; ${e.results.length} finished case(s) are in ${where}\n`);
     }
-    throw failure;
+    throw e.failure;
   }
-  const exitCode = interrupted ?? exitCodeFor(countStatuses(results), findings.length, countUnexpectedSkips(results, plan.expectedSkips));
-  let written: ReturnType<typeof finish>;
+  const unexpected = countUnexpectedSkips(e.results, e.plan.expectedSkips);
+  const exitCode = e.interrupted ?? exitCodeFor(countStatuses(e.results), e.findings.length, unexpected);
+  let written: ReturnType<EndParts['finish']>;
   try {
-    written = finish(exitCode);
+    written = e.finish(exitCode);
   } catch (err) {
-    signals.dispose();
-    process.stderr.write(`daxlab: ${results.length} finished case(s) are journaled in ${events.path}; rebuild the reports elsewhere: daxlab report ${events.path} --out <dir>\n`);
+    e.signals.dispose();
+    process.stderr.write(`daxlab: ${e.results.length} finished case(s) are journaled in ${e.events.path}; rebuild the reports elsewhere: daxlab report ${e.events.path} --out <dir>\n`);
     throw err;
   }
   const { summary, files } = written;
-  signals.dispose();
-  await reporter.onEnd(summary, results);
-  if (interrupted !== null) process.stderr.write(`daxlab: interrupted; ${results.length} finished case(s) kept in ${resultsDir}\n`);
-  out.write(`results: ${files.json}\njunit:   ${files.junit}\nevents:  ${events.path}\n`);
-  if (flags.json) process.stdout.write(JSON.stringify({ ...summary, resultsDir, files }) + '\n');
+  e.signals.dispose();
+  await e.reporter.onEnd(summary, e.results);
+  if (e.interrupted !== null) process.stderr.write(`daxlab: interrupted; ${e.results.length} finished case(s) kept in ${e.resultsDir}\n`);
+  e.out.write(`results: ${files.json}\njunit:   ${files.junit}\nevents:  ${e.events.path}\n`);
+  if (e.flags.json) process.stdout.write(JSON.stringify({ ...summary, resultsDir: e.resultsDir, files }) + '\n');
   return exitCode;
 }

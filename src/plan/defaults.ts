@@ -24,6 +24,9 @@ export const FILESYSTEMS: readonly FsName[] = ['ext4', 'xfs'];
 /** Config fragments every kernel gets unless the plan lists its own. */
 export const DEFAULT_CONFIG_NAMES: readonly string[] = ['base', 'pmem', 'nullblk', 'io_uring', 'watchdog', 'gup_test'];
 
+/** The target that runs cases in QEMU on this machine; always known, and the default. */
+export const LOCAL_TARGET = 'local';
+
 /** The label of a kernel built with no patches. */
 export const STOCK_LABEL = 'stock';
 
@@ -74,15 +77,18 @@ export function defaultLabel(planName: string, patchCount: number): string {
 /** The built-in plan: Debian source, no patches, default configs, pmem, ext4 + xfs, all workloads. */
 export function defaultPlan(ctx: Pick<PlanContext, 'configsDir' | 'knownWorkloads'>): Plan {
   const backend: BackendName = 'pmem';
+  const kernel = {
+    source: defaultSource(),
+    patches: [],
+    configs: defaultConfigPaths(backend, ctx.configsDir),
+    label: STOCK_LABEL,
+  };
   return {
     name: 'default',
     file: DEFAULT_PLAN_FILE,
-    kernel: {
-      source: defaultSource(),
-      patches: [],
-      configs: defaultConfigPaths(backend, ctx.configsDir),
-      label: STOCK_LABEL,
-    },
+    kernel,
+    kernels: [kernel],
+    targets: [LOCAL_TARGET],
     backend,
     filesystems: [...DEFAULT_FILESYSTEMS],
     workloads: defaultWorkloads(ctx.knownWorkloads),

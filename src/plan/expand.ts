@@ -3,6 +3,12 @@ import type { Plan, TestCase } from './types.js';
 
 type ParamCombo = Record<string, string | number>;
 
+/** Every case of a run: for each kernel, for each target, the plan's cases (expandPlan) marked with both. */
+export function expandRun(plan: Plan): TestCase[] {
+  const one = expandPlan(plan);
+  return plan.kernels.flatMap((k) => plan.targets.flatMap((target) => one.map((tc) => ({ ...tc, kernel: k.label, target }))));
+}
+
 /** Every case of the plan, grouped by filesystem, then workload, params and repeat; ids are unique. */
 export function expandPlan(plan: Plan): TestCase[] {
   const cases: TestCase[] = [];

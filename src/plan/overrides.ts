@@ -1,7 +1,8 @@
 // Applies command-line flags on top of a plan (file or built-in), checking each flag like the parser does.
 import { BACKENDS, DEFAULT_PLAN_FILE, FILESYSTEMS, STOCK_LABEL, defaultConfigPaths } from './defaults.js';
 import { badGitRefMessage, missingConfigMessage, resolveConfigRef, resolveFrom } from './paths.js';
-import type { BackendName, FsName, Plan, PlanContext, PlanIssue, SourceSpec } from './types.js';
+import { TARGET_NAME } from './parse.js';
+import type { BackendName, FsName, KernelSpec, Plan, PlanContext, PlanIssue, SourceSpec } from './types.js';
 
 /** Flag values from the command line; undefined (or an empty list) leaves the plan's value. */
 export interface PlanOverrides {
@@ -19,6 +20,8 @@ export interface PlanOverrides {
   label?: string;
   /** Replaces vm.lanes. */
   lanes?: number;
+  /** Replaces the plan's targets. */
+  targets?: string[];
 }
 
 /** The flag each override is reported under. */
@@ -32,6 +35,7 @@ export const OVERRIDE_FLAGS: Readonly<Record<keyof PlanOverrides, string>> = {
   repeats: '--repeats',
   label: '--label',
   lanes: '--lanes',
+  targets: '--target',
 };
 
 /** The file name issues about flags carry. */
@@ -48,30 +52,40 @@ export function applyOverrides(plan: Plan, o: PlanOverrides, ctx: PlanContext): 
   const report: Report = (flag, message) =>
     issues.push({ file: COMMAND_LINE, line: 0, field: OVERRIDE_FLAGS[flag], message });
 
-  const source = overrideSource(plan.kernel.source, o, ctx, report);
   const backend = overrideBackend(plan.backend, o.backend, report);
   const added = overridePatches(o.patches ?? [], ctx, report);
-  const configs = [...baseConfigs(plan, backend, ctx), ...overrideConfigs(o.configs ?? [], ctx, report)];
+  const extraConfigs = overrideConfigs(o.configs ?? [], ctx, report);
+  const sources = plan.kernels.map((k) => overrideSource(k.source, o, ctx, report));
   const filesystems = overrideFilesystems(plan.filesystems, o.filesystems, report);
   if (o.repeats !== undefined && !(Number.isSafeInteger(o.repeats) && o.repeats >= 1)) {
     report('repeats', `expected a positive integer, got ${o.repeats}`);
   }
   if (o.label !== undefined && o.label === '') report('label', 'expected a non-empty string');
+  if (o.label !== undefined && plan.kernels.length > 1) report('label', `the plan has ${plan.kernels.length} kernels; a label names one (set them in the plan)`);
+  for (const t of o.targets ?? []) {
+    if (!TARGET_NAME.test(t)) report('targets', `expected a target name (letters, digits, . _ -), got '${t}'`);
+  }
   if (o.lanes !== undefined && !(Number.isSafeInteger(o.lanes) && o.lanes >= 1 && o.lanes <= 8)) {
     report('lanes', `expected an integer from 1 to 8, got ${o.lanes}`);
   }
   if (issues.length > 0) return { issues };
 
-  const patches = [...plan.kernel.patches, ...added];
-  const label = o.label ?? derivedLabel(plan, patches.length);
+  // Flags change every kernel of the plan: the same series or fragment on each.
+  const kernels = plan.kernels.map((k, i) => {
+    const patches = [...k.patches, ...added];
+    const label = o.label ?? derivedLabel(plan, k, patches.length);
+    return { source: sources[i]!, patches, configs: [...baseConfigs(plan, k.configs, backend, ctx), ...extraConfigs], label };
+  });
   return {
     plan: {
       ...plan,
-      kernel: { source, patches, configs, label },
+      kernel: kernels[0]!,
+      kernels,
       backend,
       filesystems,
       repeats: o.repeats ?? plan.repeats,
       vm: o.lanes === undefined ? plan.vm : { ...plan.vm, lanes: o.lanes },
+      targets: o.targets && o.targets.length > 0 ? [...new Set(o.targets)] : plan.targets,
     },
     issues,
   };
@@ -104,11 +118,10 @@ function overrideBackend(current: BackendName, wanted: string | undefined, repor
 }
 
 /** The plan's configs; default configs follow a backend change (virtiofs adds its fragment). */
-function baseConfigs(plan: Plan, backend: BackendName, ctx: PlanContext): string[] {
+function baseConfigs(plan: Plan, configs: string[], backend: BackendName, ctx: PlanContext): string[] {
   const planDefaults = defaultConfigPaths(plan.backend, ctx.configsDir);
-  const isDefault =
-    plan.kernel.configs.length === planDefaults.length && plan.kernel.configs.every((c, i) => c === planDefaults[i]);
-  return isDefault ? defaultConfigPaths(backend, ctx.configsDir) : [...plan.kernel.configs];
+  const isDefault = configs.length === planDefaults.length && configs.every((c, i) => c === planDefaults[i]);
+  return isDefault ? defaultConfigPaths(backend, ctx.configsDir) : [...configs];
 }
 
 /** Resolved --config fragments, reporting each missing one. */
@@ -150,8 +163,8 @@ function overrideFilesystems(current: FsName[], wanted: readonly string[] | unde
 }
 
 /** Keeps the plan's label, except a stock label becomes the plan's name once flags add patches. */
-function derivedLabel(plan: Plan, patchCount: number): string {
-  const wasStock = plan.kernel.patches.length === 0 && plan.kernel.label === STOCK_LABEL;
-  if (!wasStock || patchCount === 0) return plan.kernel.label;
+function derivedLabel(plan: Plan, kernel: KernelSpec, patchCount: number): string {
+  const wasStock = kernel.patches.length === 0 && kernel.label === STOCK_LABEL;
+  if (!wasStock || patchCount === 0) return kernel.label;
   return plan.file === DEFAULT_PLAN_FILE ? PATCHED_LABEL : plan.name;
 }

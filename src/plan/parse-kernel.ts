@@ -16,23 +16,43 @@ export function readKernel(
   ctx: PlanContext,
   backend: BackendName,
   planName: string,
+  field = 'kernel',
 ): KernelSpec | undefined {
-  const fields = isAbsent(node) ? new Map<string, Node>() : readMap(r, node, 'kernel', KERNEL_KEYS);
+  const fields = isAbsent(node) ? new Map<string, Node>() : readMap(r, node, field, KERNEL_KEYS);
   if (!fields) return undefined;
   const before = r.issues.length;
-  const source = readSource(r, fields.get('source'), ctx);
-  const patches = readPatches(r, fields.get('patches'), ctx);
+  const source = readSource(r, fields.get('source'), ctx, fieldOf(field, 'source'));
+  const patches = readPatches(r, fields.get('patches'), ctx, fieldOf(field, 'patches'));
   const configsNode = fields.get('configs');
-  const configs = configsNode ? readConfigs(r, configsNode, ctx) : defaultConfigPaths(backend, ctx.configsDir);
+  const configs = configsNode ? readConfigs(r, configsNode, ctx, fieldOf(field, 'configs')) : defaultConfigPaths(backend, ctx.configsDir);
   const labelNode = fields.get('label');
-  const label = labelNode ? readString(r, labelNode, 'kernel.label') : defaultLabel(planName, patches?.length ?? 0);
+  const label = labelNode ? readString(r, labelNode, fieldOf(field, 'label')) : defaultLabel(planName, patches?.length ?? 0);
+  if (label !== undefined && labelNode && !/^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/.test(label)) {
+    report(r, labelNode, fieldOf(field, 'label'), `expected letters, digits and . _ + - (at most 64), got '${label}'`);
+  }
   if (r.issues.length > before || !source || !patches || !configs || label === undefined) return undefined;
   return { source, patches, configs, label };
 }
 
+/** Reads `kernels:`, a non-empty list of kernel sections with distinct labels. */
+export function readKernels(r: Reader, node: YNode, ctx: PlanContext, backend: BackendName, planName: string): KernelSpec[] | undefined {
+  const items = readList(r, node, 'kernels');
+  if (!items) return undefined;
+  if (items.length === 0) return void report(r, node, 'kernels', 'expected at least one kernel');
+  const before = r.issues.length;
+  const out: KernelSpec[] = [];
+  for (const item of items) {
+    const k = readKernel(r, item.node, ctx, backend, planName, item.field);
+    if (!k) continue;
+    if (out.some((o) => o.label === k.label)) {
+      report(r, item.node, fieldOf(item.field, 'label'), `duplicate kernel label '${k.label}': give each kernel its own label`);
+    } else out.push(k);
+  }
+  return r.issues.length > before ? undefined : out;
+}
+
 /** Reads `kernel.source`: "debian", or a mapping with exactly one of debian / path / git (+ ref). */
-function readSource(r: Reader, node: YNode, ctx: PlanContext): SourceSpec | undefined {
-  const field = 'kernel.source';
+function readSource(r: Reader, node: YNode, ctx: PlanContext, field: string): SourceSpec | undefined {
   if (isAbsent(node)) return defaultSource();
   if (isScalar(node)) {
     if (node.value === 'debian') return defaultSource();
@@ -75,9 +95,9 @@ function readSource(r: Reader, node: YNode, ctx: PlanContext): SourceSpec | unde
 }
 
 /** Reads `kernel.patches` into absolute paths, reporting each missing file. */
-function readPatches(r: Reader, node: YNode, ctx: PlanContext): string[] | undefined {
+function readPatches(r: Reader, node: YNode, ctx: PlanContext, field: string): string[] | undefined {
   if (isAbsent(node)) return [];
-  const items = readList(r, node, 'kernel.patches');
+  const items = readList(r, node, field);
   if (!items) return undefined;
   const out: string[] = [];
   for (const item of items) {
@@ -91,8 +111,8 @@ function readPatches(r: Reader, node: YNode, ctx: PlanContext): string[] | undef
 }
 
 /** Reads `kernel.configs` into absolute paths, reporting each missing fragment. */
-function readConfigs(r: Reader, node: YNode, ctx: PlanContext): string[] | undefined {
-  const items = readList(r, node, 'kernel.configs');
+function readConfigs(r: Reader, node: YNode, ctx: PlanContext, field: string): string[] | undefined {
+  const items = readList(r, node, field);
   if (!items) return undefined;
   const out: string[] = [];
   for (const item of items) {

@@ -67,7 +67,12 @@ export interface Plan {
   name: string;
   /** File the plan came from, or "<default>". */
   file: string;
+  /** The first of `kernels`: what the one-kernel commands (build, boot) use. */
   kernel: KernelSpec;
+  /** Every kernel of the run (labels are distinct); a plan with `kernel:` has one. */
+  kernels: KernelSpec[];
+  /** Where the cases run: target names ("local" is the QEMU on this machine). */
+  targets: string[];
   backend: BackendName;
   filesystems: FsName[];
   workloads: WorkloadSpec[];
@@ -92,6 +97,10 @@ export interface TestCase {
   params: Record<string, string | number>;
   repeat: number;
   timeoutSec: number;
+  /** The label of the kernel the case runs on (set for a run's cases; see expandRun). */
+  kernel?: string;
+  /** The target the case runs on (set for a run's cases). */
+  target?: string;
 }
 
 /** A problem found in a plan: file, line and the dotted field path. */

@@ -14,6 +14,8 @@ export interface TextSink {
 export interface ConsoleOptions {
   color: boolean;
   verbose: boolean;
+  /** Name each case with its kernel and target ("stock@local:ext4/...") when a run mixes them. */
+  showCell?: boolean;
   now?: () => number;
 }
 
@@ -25,10 +27,10 @@ export function formatStageLine(elapsedMs: number, stage: string, message: strin
   return `[${(elapsedMs / 1000).toFixed(1).padStart(6)}s] ${stage}: ${message}`;
 }
 
-/** `PASS <id>  0.52s  <reason>`, optionally colored by status. */
-export function formatCaseLine(r: CaseResult, color = false): string {
+/** `PASS <id>  0.52s  <reason>`, optionally colored by status and with the case's kernel@target. */
+export function formatCaseLine(r: CaseResult, color = false, showCell = false): string {
   const label = color ? `\x1b[${COLOR[r.status]}m${LABEL[r.status]}\x1b[0m` : LABEL[r.status];
-  const line = `${label} ${r.id}  ${formatSecs(r.durationMs)}`;
+  const line = `${label} ${showCell ? `${r.kernel}@${r.target ?? 'local'}:` : ''}${r.id}  ${formatSecs(r.durationMs)}`;
   return r.reason ? `${line}  ${r.reason}` : line;
 }
 
@@ -70,7 +72,7 @@ export class ConsoleReporter implements Reporter {
   }
 
   onCaseEnd(result: CaseResult): void {
-    const lines = [formatCaseLine(result, this.opts.color)];
+    const lines = [formatCaseLine(result, this.opts.color, this.opts.showCell)];
     if (this.opts.verbose) lines.push(...caseDetail(result));
     this.print(lines);
   }

@@ -22,8 +22,12 @@ export interface Verdict {
 }
 
 export interface CaseResult {
+  /** "<fs>/<workload>/<params>#<repeat>": the same on every kernel and target, so runs compare by it. */
   id: string;
+  /** The label of the kernel the case ran on. */
   kernel: string;
+  /** The target it ran on ("local" when absent). A case is named "<kernel>@<target>:<id>" where cells mix. */
+  target?: string;
   backend: string;
   fs: string;
   workload: string;

@@ -5,6 +5,8 @@ import type { CaseResult, CaseStatus, Verdict } from '../results/types.js';
 export interface CaseContext {
   kernel: string;
   backend: string;
+  /** The target the case ran on (absent: local, as before targets existed). */
+  target?: string;
 }
 
 /** Build the stored result of one case. */
@@ -19,6 +21,7 @@ export function toCaseResult(
   return {
     id: tc.id,
     kernel: ctx.kernel,
+    ...(ctx.target ? { target: ctx.target } : {}),
     backend: ctx.backend,
     fs: tc.fs,
     workload: tc.workload,

@@ -20,6 +20,8 @@ export interface RunPlanDeps {
   plan: Plan;
   cases: TestCase[];
   kernelLabel: string;
+  /** The target the cases run on (recorded in each result). */
+  target?: string;
   image: string;
   reporter: Reporter;
   events: EventLog;
@@ -85,7 +87,7 @@ async function endVm(s: RunState, vm: LaneVm): Promise<void> {
 /** Run every case of the plan on one kernel image; results are in the order they were decided. */
 export async function runPlanCases(d: RunPlanDeps): Promise<{ results: CaseResult[]; accel: 'kvm' | 'tcg'; findings: KlogFinding[] }> {
   const s: RunState = {
-    d, ctx: { kernel: d.kernelLabel, backend: d.plan.backend }, results: d.results ?? [], findings: d.findings ?? [],
+    d, ctx: { kernel: d.kernelLabel, backend: d.plan.backend, ...(d.target ? { target: d.target } : {}) }, results: d.results ?? [], findings: d.findings ?? [],
     fsErrors: new Map(), accel: 'tcg',
   };
   const queue: QueuedCase[] = queueOf(d.cases, (tc) => getWorkload(tc.workload).exclusive?.(tc));

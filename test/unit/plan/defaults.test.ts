@@ -11,6 +11,8 @@ describe('defaultPlan', () => {
       name: 'default',
       file: '<default>',
       kernel: { source: { kind: 'debian', package: 'linux-source-6.12' }, patches: [], configs: DEFAULT_CONFIGS, label: 'stock' },
+      kernels: [{ source: { kind: 'debian', package: 'linux-source-6.12' }, patches: [], configs: DEFAULT_CONFIGS, label: 'stock' }],
+      targets: ['local'],
       backend: 'pmem',
       filesystems: ['ext4', 'xfs'],
       workloads: [

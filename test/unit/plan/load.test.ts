@@ -53,7 +53,7 @@ describe('loadPlanFile', () => {
     expect(error.detail).toEqual([
       `${file}:1: repeats: expected a positive integer, got number 0`,
       `${file}:3: kernel.patches[0]: patch file not found: ${join(dir, 'plans', 'gone.patch')}`,
-      `${file}:4: wat: unknown key 'wat'; expected one of: name, kernel, backend, filesystems, workloads, repeats, timeouts, vm, known, expectedSkips`,
+      `${file}:4: wat: unknown key 'wat'; expected one of: name, kernel, kernels, targets, backend, filesystems, workloads, repeats, timeouts, vm, known, expectedSkips`,
     ]);
   });
 

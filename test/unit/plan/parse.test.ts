@@ -35,6 +35,8 @@ describe('parsePlanText: a full valid plan', () => {
         configs: ['/repo/kernel-configs/base.config', '/repo/kernel-configs/kasan.config', '/plans/extra.config'],
         label: 'seed-bug',
       },
+      kernels: [expect.objectContaining({ label: 'seed-bug' })],
+      targets: ['local'],
       backend: 'virtio-pmem',
       filesystems: ['xfs'],
       workloads: [
@@ -58,6 +60,8 @@ describe('parsePlanText: defaults', () => {
       name: 'nightly',
       file: '/plans/nightly.yml',
       kernel: { source: { kind: 'debian', package: 'linux-source-6.12' }, patches: [], configs: DEFAULT_CONFIGS, label: 'stock' },
+      kernels: [{ source: { kind: 'debian', package: 'linux-source-6.12' }, patches: [], configs: DEFAULT_CONFIGS, label: 'stock' }],
+      targets: ['local'],
       backend: 'pmem',
       filesystems: ['ext4', 'xfs'],
       workloads: [
@@ -145,11 +149,13 @@ describe('parsePlanText: defaults', () => {
 });
 
 describe('parsePlanText: data stays data', () => {
-  it('keeps shell metacharacters in the name and label verbatim', () => {
-    const { plan, issues } = parseLines("name: 'a;b && c'", "kernel: { label: '$(reboot)' }");
+  it('keeps shell metacharacters in the name verbatim, and refuses them in a label (labels name files)', () => {
+    const { plan, issues } = parseLines("name: 'a;b && c'", "kernel: { label: 'v2.1+fix' }");
     expect(issues).toEqual([]);
     expect(plan?.name).toBe('a;b && c');
-    expect(plan?.kernel.label).toBe('$(reboot)');
+    expect(plan?.kernel.label).toBe('v2.1+fix');
+    expect(parseLines("kernel: { label: '$(reboot)' }").issues.map((i) => `${i.field}: ${i.message}`))
+      .toEqual(["kernel.label: expected letters, digits and . _ + - (at most 64), got '$(reboot)'"]);
   });
 
   it('keeps metacharacters in paths verbatim (and checks them as plain paths)', () => {
@@ -164,5 +170,36 @@ describe('parsePlanText: data stays data', () => {
   it('keeps a backticked git ref verbatim', () => {
     const { plan } = parseLines('kernel: { source: { git: /src/linux, ref: "v6.12`id`" } }');
     expect(plan?.kernel.source).toEqual({ kind: 'git', repo: '/src/linux', ref: 'v6.12`id`' });
+  });
+});
+
+describe('parsePlanText: several kernels and targets', () => {
+  it('reads kernels: with distinct labels, and targets:', () => {
+    const { plan, issues } = parseLines(
+      'kernels:',
+      '  - { label: stock }',
+      '  - { label: thp, configs: [base, kasan] }',
+      'targets: [local, kvm1]',
+    );
+    expect(issues).toEqual([]);
+    expect(plan?.kernels.map((k) => k.label)).toEqual(['stock', 'thp']);
+    expect(plan?.kernel.label).toBe('stock');
+    expect(plan?.kernels[1]!.configs).toEqual(['/repo/kernel-configs/base.config', '/repo/kernel-configs/kasan.config']);
+    expect(plan?.targets).toEqual(['local', 'kvm1']);
+  });
+
+  it('names the line and field of a duplicate label, both kernel and kernels, a bad target', () => {
+    const dup = parseLines('kernels:', '  - { label: a }', '  - { label: a }');
+    expect(dup.issues.map((i) => `${i.line}: ${i.field}: ${i.message}`)).toEqual([
+      "3: kernels[1].label: duplicate kernel label 'a': give each kernel its own label",
+    ]);
+    const both = parseLines('kernel: {}', 'kernels: [{}]');
+    expect(both.issues.map((i) => `${i.line}: ${i.field}`)).toEqual(['2: kernels']);
+    const bad = parseLines('targets: [local, "a b", local]');
+    expect(bad.issues.map((i) => `${i.field}: ${i.message}`)).toEqual([
+      "targets[1]: expected a target name (letters, digits, . _ -), got 'a b'",
+      "targets[2]: duplicate target 'local'",
+    ]);
+    expect(parseLines('kernels:', '  - { patches: [nope.patch] }').issues[0]).toMatchObject({ line: 2, field: 'kernels[0].patches[0]' });
   });
 });

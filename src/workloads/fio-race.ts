@@ -78,7 +78,6 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
     truncMs: nsToMs(v.trunc_end_ns - v.trunc_start_ns),
     pinRemainingMs: nsToMs(read.endMs * 1e6 - v.trunc_start_ns),
     truncAfterReadMs,
-    truncAfterPinMs: w.afterPinMs,
     ...seen.timings,
   };
   const invalid = pinProblem(io, env.pinMs) ?? lateStart('truncate', v.trunc_start_ns, io);

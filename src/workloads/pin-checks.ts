@@ -131,8 +131,13 @@ export function judgeWait(c: WaitingCall, pin: PinIo, pinMs: number): WaitOutcom
   return { kind: 'waited', afterPinMs: afterPin, waitSeenMs, wait, reason: `${c.call} waited for the pin (${when}; seen asleep in the layout-break wait for ~${waitSeenMs} ms)` };
 }
 
-/** The timing and detail fields a wait outcome adds to a verdict. */
+/**
+ * The timing and detail fields a wait outcome adds to a verdict. Every pin workload records the same
+ * two timings, so reports and margins read them alike: returnAfterPinMs, when the waiting call
+ * returned relative to the pinned I/O's completion (negative: while the pin was held; the oracle
+ * fails below -TOLERANCE_MS), and waitSeenMs, how long it was seen asleep in the layout-break wait.
+ */
 export function waitFacts(w: WaitOutcome): { timings: Record<string, number>; details: Record<string, string> } {
-  if (w.kind !== 'waited') return { timings: {}, details: {} };
-  return { timings: { waitSeenMs: w.waitSeenMs }, details: { wait: w.wait } };
+  if (w.kind !== 'waited') return { timings: { returnAfterPinMs: w.afterPinMs }, details: {} };
+  return { timings: { returnAfterPinMs: w.afterPinMs, waitSeenMs: w.waitSeenMs }, details: { wait: w.wait } };
 }

@@ -39,7 +39,7 @@ describe('fio-race', () => {
       'layout-break wait for ~398.8 ms); 399.5 ms of the pin remained when it started');
     expect(v.timings).toEqual({
       pinMs: 500, clatMeanMs: 506.4, clatMaxMs: 511.2, readMs: 502, truncMs: 400.8, pinRemainingMs: 399.5, truncAfterReadMs: 1.3,
-      truncAfterPinMs: 3.3, waitSeenMs: 398.8,
+      returnAfterPinMs: 3.3, waitSeenMs: 398.8,
     });
     expect(v.details).toEqual({ index: 5, fioReads: 1, fioError: 14, sizeAfter: 0, readOffset: 0, wait: 'S ext4_break_layouts x198, R 0 x2' });
   });

@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'BOOT_FAILED'
   | 'GUEST_FAILED'
   | 'RESULTS_IO'
+  | 'CACHE_IO'
+  | 'LOCK_TIMEOUT'
   | 'INTERRUPTED';
 
 /** Exit codes: 0 all passed, 1 a case failed, 2 usage or plan error, 4 nothing passed (unexpected skips only), 69 infrastructure failure. */

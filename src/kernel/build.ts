@@ -14,7 +14,7 @@ import { run } from './exec.js';
 import { sha256, shortKey } from './hash.js';
 import { makeConfig } from './kconfig.js';
 import { markConfig, reusableConfig, touchesKconfig } from './config-reuse.js';
-import { acquireLock } from './lock.js';
+import { acquireLock, describeHolder } from './lock.js';
 import { makeBzImage } from './make.js';
 import { applyPatches } from './patches.js';
 import { buildSelftests } from './selftests.js';
@@ -78,7 +78,12 @@ export async function buildKernel(spec: KernelSpec, o: BuildOptions): Promise<Bu
 
   const paths = treePaths(o.cacheRoot, source.key);
   await mkdir(paths.base, { recursive: true });
-  const release = await acquireLock(paths.lock, (pid) => say(`waiting for daxlab pid ${pid}, which is building this tree`));
+  const release = await acquireLock(paths.lock, {
+    what: 'the build lock of this tree',
+    timeoutMs: o.timeoutMs ?? 3_600_000,
+    signal: o.signal,
+    onWait: (h) => say(`waiting for ${describeHolder(h)}, which is building this tree`),
+  });
   try {
     const again = await lookupArtifact(o.cacheRoot, key, say);
     if (again) return { artifact: again, cached: true, seconds: (Date.now() - started) / 1000 };

@@ -9,13 +9,13 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   return join(xdg, 'daxlab');
 }
 
-/** Layout of one source tree's working area: trees/<sourceKey>/{src,obj-<cfgKey>,lock}. */
+/** Layout of one source tree's working area: trees/<sourceKey>/{src,obj-<cfgKey>,build.lock}. */
 export function treePaths(root: string, sourceKey: string) {
   const base = join(root, 'trees', sourceKey);
   return {
     base,
     src: join(base, 'src'),
-    lock: join(base, 'lock'),
+    lock: join(base, 'build.lock'),
     obj: (configKey: string) => join(base, `obj-${configKey}`),
     kconfigScratch: join(base, 'kconfig-scratch'),
   };

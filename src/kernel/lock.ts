@@ -1,76 +1,162 @@
-// A directory lock shared between daxlab processes: rename is atomic; a lock whose owner died is stale.
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// Locks shared between daxlab processes: flock(2) on a lock file, which the kernel releases when
+// the holder dies, however it dies (SIGKILL, OOM killer), in any pid namespace. Node has no flock
+// binding, so util-linux's flock(1) takes the lock on a descriptor daxlab opened and passes down
+// (fd 3): a flock belongs to the open file description, so the lock stays held by daxlab's own
+// descriptor after flock(1) exits, and closing it (or daxlab's death) releases it. The holder's
+// pid and host are written into the file for messages only; nothing reads them for correctness.
+import { spawn } from 'node:child_process';
+import { closeSync, constants, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { DaxlabError } from '../errors.js';
+import { dyingWithUs } from '../host/parent-death.js';
 
-function alive(pid: number): boolean {
+/** Who holds a lock, as its holder wrote it (for messages). */
+export interface LockHolder {
+  pid: number;
+  host: string;
+  since: string;
+  command: string;
+}
+
+export interface LockOptions {
+  /** A shared (read) lock: any number of shared holders, no exclusive one. Default: exclusive. */
+  shared?: boolean;
+  /** Give up after this long (default one hour): a LOCK_TIMEOUT error naming the holder. */
+  timeoutMs?: number;
+  /** Aborting stops the wait at once (Ctrl-C): an INTERRUPTED error. */
+  signal?: AbortSignal;
+  /** Called once when the lock is busy, before waiting, with the holder when it is known. */
+  onWait?: (holder: LockHolder | null) => void;
+  /** What the lock protects, for messages ("the build lock of this tree"). */
+  what?: string;
+}
+
+/** Releases a held lock; idempotent. */
+export type Release = () => Promise<void>;
+
+const BUSY = 75;
+
+/** Pure: the holder record a lock file holds, or null when it holds none (or garbage). */
+export function parseHolder(text: string): LockHolder | null {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    const v = JSON.parse(text) as Partial<LockHolder>;
+    if (typeof v.pid !== 'number' || typeof v.host !== 'string') return null;
+    return { pid: v.pid, host: v.host, since: String(v.since ?? ''), command: String(v.command ?? '') };
+  } catch {
+    return null;
   }
 }
 
-/** A unique sibling name for `path` (lock dirs are created and removed under temporary names). */
-function sibling(path: string, what: string): string {
-  return `${path}.${what}-${process.pid}-${randomBytes(4).toString('hex')}`;
+/** Pure: "daxlab pid 123 on host h (since ...)". */
+export function describeHolder(h: LockHolder | null): string {
+  if (!h) return 'another daxlab (holder unknown)';
+  return `daxlab pid ${h.pid} on host ${h.host}${h.since ? ` (since ${h.since})` : ''}`;
 }
 
-/**
- * Remove the lock dir if it still holds `owner` ("" for none). It is renamed away first, so the removal
- * never races with a new lock being renamed into place; a lock that turns out to belong to someone
- * else is put back.
- */
-async function removeLock(path: string, owner: string): Promise<void> {
-  const grave = sibling(path, 'old');
+/** The holder a lock file names (messages only: it may be stale). */
+export function readHolder(path: string): LockHolder | null {
   try {
-    await rename(path, grave);
+    return parseHolder(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+// One flock(1) on fd 3 (our descriptor). Resolves 'locked', 'busy' (conflict or timeout) or 'aborted'.
+function flockFd(fd: number, args: string[], signal?: AbortSignal): Promise<'locked' | 'busy' | 'aborted'> {
+  if (signal?.aborted) return Promise.resolve('aborted');
+  const flock = ['flock', ...args, '-E', String(BUSY), '3'];
+  // Only a waiting flock(1) could outlive daxlab; one that does not wait (-n) needs no setpriv.
+  const argv = args.includes('-n') ? flock : dyingWithUs(flock);
+  return new Promise((resolve, reject) => {
+    // detached: a terminal's Ctrl-C reaches daxlab, which decides; never the lock helper directly.
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe', fd], detached: true });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const onAbort = () => child.kill('SIGKILL');
+    signal?.addEventListener('abort', onAbort, { once: true });
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      signal?.removeEventListener('abort', onAbort);
+      reject(err.code === 'ENOENT'
+        ? new DaxlabError('HOST_MISSING', 'flock is not installed (util-linux); daxlab needs it for its locks', ['fix: apt-get install -y util-linux'])
+        : err);
+    });
+    child.on('close', (code) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (signal?.aborted) resolve('aborted');
+      else if (code === 0) resolve('locked');
+      else if (code === BUSY) resolve('busy');
+      else reject(new DaxlabError('HOST_MISSING', `flock failed (exit ${code ?? 'by signal'})`, stderr.trim().split('\n').filter(Boolean)));
+    });
+  });
+}
+
+function holderRecord(): string {
+  const h: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), command: process.argv.slice(1).join(' ') };
+  return `${JSON.stringify(h)}\n`;
+}
+
+function releaser(fd: number, exclusive: boolean): Release {
+  let open = true;
+  return async () => {
+    if (!open) return;
+    open = false;
+    try {
+      // Still held here: clear the record so a later reader does not name a holder that left.
+      if (exclusive) ftruncateSync(fd, 0);
+    } finally {
+      closeSync(fd);
+    }
+  };
+}
+
+function openLockFile(path: string): number {
+  return openSync(path, constants.O_RDWR | constants.O_CREAT, 0o644);
+}
+
+/** Take the lock on `path` (the file is created, never removed), waiting while another holds it. */
+export async function acquireLock(path: string, o: LockOptions = {}): Promise<Release> {
+  const what = o.what ?? `the lock ${path}`;
+  if (o.signal?.aborted) throw new DaxlabError('INTERRUPTED', `interrupted before taking ${what}`);
+  const fd = openLockFile(path);
+  const mode = o.shared ? '-s' : '-x';
+  try {
+    let got = await flockFd(fd, [mode, '-n'], o.signal);
+    if (got === 'busy') {
+      o.onWait?.(readHolder(path));
+      const timeoutMs = o.timeoutMs ?? 3_600_000;
+      got = await flockFd(fd, [mode, '-w', (timeoutMs / 1000).toFixed(3)], o.signal);
+      if (got === 'busy') {
+        throw new DaxlabError('LOCK_TIMEOUT', `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}, held by ${describeHolder(readHolder(path))}`, [
+          `lock file: ${path}`,
+          'the kernel releases the lock when its holder exits; wait for that run or stop it',
+        ]);
+      }
+    }
+    if (got === 'aborted') throw new DaxlabError('INTERRUPTED', `interrupted while waiting for ${what}`);
+    if (!o.shared) {
+      ftruncateSync(fd, 0);
+      writeSync(fd, holderRecord(), 0);
+    }
+    return releaser(fd, !o.shared);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    // Closing also drops a lock flock(1) may have taken just as it was killed.
+    closeSync(fd);
     throw err;
   }
-  const inside = await readFile(join(grave, 'pid'), 'utf8').catch(() => '');
-  if (inside !== owner && (await rename(grave, path).then(() => true, () => false))) return;
-  await rm(grave, { recursive: true, force: true });
 }
 
-/** Acquire `path` as a lock directory; waits while a live process holds it. Returns a release function. */
-export async function acquireLock(
-  path: string,
-  onWait?: (ownerPid: number) => void,
-  pollMs = 1000,
-): Promise<() => Promise<void>> {
-  let told = false;
-  for (;;) {
-    // The lock appears with its pid file already inside (rename is atomic and fails onto a non-empty
-    // dir), so a waiter never sees a live lock without an owner and mistakes it for debris.
-    const tmp = sibling(path, 'new');
-    await mkdir(tmp);
-    await writeFile(join(tmp, 'pid'), String(process.pid));
-    try {
-      await rename(tmp, path);
-      return () => removeLock(path, String(process.pid));
-    } catch (err) {
-      await rm(tmp, { recursive: true, force: true });
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST' && code !== 'ENOTEMPTY') throw err;
+/** Take the lock only if it is free at once; null when someone holds it. */
+export async function tryLock(path: string, shared = false): Promise<Release | null> {
+  const fd = openLockFile(path);
+  try {
+    if ((await flockFd(fd, [shared ? '-s' : '-x', '-n'])) !== 'locked') {
+      closeSync(fd);
+      return null;
     }
-    const text = await readFile(join(path, 'pid'), 'utf8').catch(() => '');
-    const owner = Number.parseInt(text, 10);
-    if (Number.isFinite(owner) && !alive(owner)) {
-      await removeLock(path, text);
-      continue;
-    }
-    if (!Number.isFinite(owner)) {
-      // No pid: released meanwhile, or debris (e.g. an older daxlab died between mkdir and writing its pid).
-      await new Promise((r) => setTimeout(r, 50));
-      const again = await readFile(join(path, 'pid'), 'utf8').catch(() => '');
-      if (again === '') await removeLock(path, '');
-      continue;
-    }
-    if (!told) onWait?.(owner);
-    told = true;
-    await new Promise((r) => setTimeout(r, pollMs));
+  } catch (err) {
+    closeSync(fd);
+    throw err;
   }
+  return releaser(fd, false);
 }

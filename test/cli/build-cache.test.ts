@@ -68,7 +68,7 @@ describe('kernel cache under concurrency and corruption', () => {
     expect(a.line.image).toBe(b.line.image);
     expect([a.line.cached, b.line.cached].sort()).toEqual([false, true]);
     const waiter = a.line.cached ? a : b;
-    expect(waiter.stderr).toMatch(/waiting for daxlab pid \d+, which is building this tree/);
+    expect(waiter.stderr).toMatch(/waiting for daxlab pid \d+ on host \S+ \(since [^)]+\), which is building this tree/);
     expect(readdirSync(join(env.DAXLAB_CACHE!, 'kernels'))).toEqual([a.line.key]);
   });
 

@@ -21,7 +21,7 @@ describe('cacheRoot', () => {
 describe('layout', () => {
   it('puts trees and kernels under the root', () => {
     const t = treePaths('/c', 'abcd');
-    expect(t).toMatchObject({ base: '/c/trees/abcd', src: '/c/trees/abcd/src', lock: '/c/trees/abcd/lock' });
+    expect(t).toMatchObject({ base: '/c/trees/abcd', src: '/c/trees/abcd/src', lock: '/c/trees/abcd/build.lock' });
     expect(t.obj('1234')).toBe('/c/trees/abcd/obj-1234');
     expect(t.kconfigScratch).toBe('/c/trees/abcd/kconfig-scratch');
     expect(artifactDir('/c', 'ffff')).toBe('/c/kernels/ffff');

@@ -11,6 +11,7 @@ packages=(
   openssh-server openssh-client       # sshd runs in the guest from the shared root
   ndctl e2fsprogs xfsprogs            # fsdax namespaces and filesystems in the guest
   liburing-dev fio iproute2 procps    # workload programs
+  util-linux                          # flock (cache and run-dir locks), setpriv (children die with daxlab)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -23,6 +23,8 @@ export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
   libssl: 'libssl-dev',
   liburing: 'liburing-dev',
   cpio: 'cpio',
+  flock: 'util-linux',
+  setpriv: 'util-linux',
 };
 
 /** The Debian package for a tool, or undefined when daxlab does not know one. */

@@ -4,6 +4,8 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { execa } from 'execa';
 import { DaxlabError } from '../errors.js';
+import { dyingWithUs } from '../host/parent-death.js';
+import { notStarted } from './exec.js';
 
 /** Pure: the lines of a build log worth showing when make fails. */
 export function buildErrorLines(log: string, max = 20): string[] {
@@ -37,7 +39,10 @@ export async function makeBzImage(o: MakeOptions): Promise<string> {
   const log = createWriteStream(o.logFile);
   const args = ['-C', o.src, `O=${o.obj}`, 'ARCH=x86_64', `-j${o.jobs}`, 'bzImage'];
   if (o.ccache) args.push('CC=ccache gcc');
-  const child = execa('make', args, {
+  // SIGTERM when daxlab dies, even by SIGKILL: make passes it on to its jobs and sub-makes, so no
+  // orphaned build keeps writing the object dir after the build lock is released.
+  const [file, ...argv] = dyingWithUs(['make', ...args], 'SIGTERM') as [string, ...string[]];
+  const child = execa(file, argv, {
     all: true,
     reject: false,
     stdin: 'ignore',
@@ -65,6 +70,9 @@ export async function makeBzImage(o: MakeOptions): Promise<string> {
   const r = await child;
   log.end();
   await once(log, 'close');
+  if (notStarted(r.exitCode, String(r.all ?? '')) || (r as { code?: string }).code === 'ENOENT') {
+    throw new DaxlabError('HOST_MISSING', 'make is not installed (needed to build the kernel)', ['fix: apt-get install -y build-essential']);
+  }
   if (r.exitCode !== 0 || r.timedOut || r.isCanceled) {
     const why = r.timedOut ? 'timed out' : r.isCanceled ? 'was interrupted' : `failed (exit ${r.exitCode})`;
     throw new DaxlabError('BUILD_FAILED', `kernel build ${why}`, [...buildErrorLines(String(r.all ?? '')), `log: ${o.logFile}`]);

@@ -1,8 +1,7 @@
 // Boot one VM for a run: private run dir with fresh keys, a sparse pmem file, QEMU, then an
 // authenticated ssh2 session. Returns a BootedGuest whose shutdown tears down in reverse order.
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, open, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, open, readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DaxlabError } from '../errors.js';
 import type { HostCaps } from '../host/types.js';
@@ -14,6 +13,7 @@ import { launchVm } from '../vm/launch.js';
 import type { VmHandle } from '../vm/types.js';
 import type { BootedGuest, VmEnd } from './booted-guest.js';
 import { removeAtExit } from './exit-cleanup.js';
+import { createRunDir, sweepRunDirs } from './run-dirs.js';
 import { extractPanic } from '../vm/crash.js';
 import { collectStacks } from './stacks.js';
 import { Teardown } from './teardown.js';
@@ -49,12 +49,17 @@ async function sparseFile(path: string, mib: number): Promise<void> {
 /** Boot and log in; on any failure everything started so far is torn down before the error propagates. */
 export async function bootGuest(o: BootOptions): Promise<BootedGuest> {
   const teardown = new Teardown();
+  // What a daxlab killed earlier (SIGKILL, OOM) left: run dirs whose owner lock is free, pmem files in them.
+  await sweepRunDirs();
   // The run dir holds private keys: 0700, outside the results, removed at shutdown. It must be
   // visible to the guest through the read-only root share, so it lives under /tmp on the host.
-  const runDir = await mkdtemp(join(tmpdir(), 'daxlab-run-'));
+  const owned = await createRunDir();
+  const runDir = owned.path;
   // Also removed synchronously at exit, should daxlab be forced out before its teardown ran.
   removeAtExit(runDir);
   const removeRunDir = () => rm(runDir, { recursive: true, force: true });
+  // Steps run newest first: the dir is removed before its owner lock is let go.
+  teardown.add('release the run dir owner lock', () => owned.release());
   teardown.add('remove run dir', removeRunDir);
   const onAbort = () => void teardown.run();
   o.signal?.addEventListener('abort', onAbort, { once: true });

@@ -1,5 +1,6 @@
 // Spawning one child process (QEMU or a helper) that is tracked until it is gone.
 import { execa } from 'execa';
+import { dyingWithUs } from '../host/parent-death.js';
 import { track } from './registry.js';
 import type { VmExit } from './types.js';
 
@@ -18,10 +19,13 @@ export interface Child {
 
 const OUTPUT_LIMIT = 64 * 1024;
 
-/** Spawn argv (never through a shell) and register it in the process registry. */
+/**
+ * Spawn argv (never through a shell) and register it in the process registry. It is started through
+ * setpriv --pdeathsig SIGKILL, so it dies with daxlab even when daxlab is killed with SIGKILL.
+ */
 export function spawnTracked(name: string, argv: readonly string[]): Child {
-  const [file, ...args] = argv;
-  if (!file) throw new Error(`${name}: empty argv`);
+  if (!argv[0]) throw new Error(`${name}: empty argv`);
+  const [file, ...args] = dyingWithUs(argv, 'SIGKILL') as [string, ...string[]];
   // cleanup: execa kills it if node exits; buffer: false, since the tail is kept below.
   const sub = execa(file, args, {
     cleanup: true,

@@ -7,8 +7,18 @@ export function quoteWord(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-/** argv as one shell command line that runs exactly argv[0] with argv[1..]. */
+/**
+ * argv as one shell command line that runs exactly argv[0] with argv[1..]. The first word is always
+ * quoted: unquoted, a plain word there can be a keyword (`if`, `time`, `function`) or an assignment
+ * (`FOO=bar`), which the shell would parse instead of running.
+ */
 export function shellQuote(argv: readonly string[]): string {
   if (argv.length === 0) throw new Error('shellQuote: empty argv');
-  return argv.map(quoteWord).join(' ');
+  const [first, ...rest] = argv as [string, ...string[]];
+  return [alwaysQuoted(first), ...rest.map(quoteWord)].join(' ');
+}
+
+function alwaysQuoted(word: string): string {
+  const q = quoteWord(word);
+  return q.startsWith("'") ? q : `'${q}'`;
 }

@@ -7,7 +7,7 @@ describe('frameCommand', () => {
   it('quotes argv, closes stdin and prints the marker on both streams', () => {
     expect(M).toBe('__DAXLAB_abc123_7__');
     expect(frameCommand(['echo', 'a b'], M)).toBe(
-      `echo 'a b' </dev/null; printf '\\n%s %d\\n' ${M} "$?"; printf '\\n%s\\n' ${M} >&2\n`,
+      `'echo' 'a b' </dev/null; printf '\\n%s %d\\n' ${M} "$?"; printf '\\n%s\\n' ${M} >&2\n`,
     );
   });
 

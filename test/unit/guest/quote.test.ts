@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { quoteWord, shellQuote } from '../../../src/guest/quote.js';
 
@@ -9,8 +9,16 @@ function wordsAfterShell(argv: string[]): string[] {
 }
 
 describe('shellQuote', () => {
+  it('always quotes the first word: a keyword or an assignment there is run as a command, never parsed', () => {
+    for (const first of ['if', 'time', 'FOO=bar', '!', '{']) {
+      const r = spawnSync('/bin/sh', ['-c', shellQuote([first, 'x'])], { encoding: 'utf8', env: { PATH: '/nonexistent' } });
+      expect(r.status, `${first}: ${r.stderr}`).toBe(127);
+      expect(r.stderr).toMatch(/not found/);
+    }
+  });
+
   it('leaves plain words alone and quotes the rest', () => {
-    expect(shellQuote(['ls', '-l', '/tmp/a_b.c', 'x=1,y'])).toBe('ls -l /tmp/a_b.c x=1,y');
+    expect(shellQuote(['ls', '-l', '/tmp/a_b.c', 'x=1,y'])).toBe("'ls' -l /tmp/a_b.c x=1,y");
     expect(quoteWord('')).toBe("''");
     expect(quoteWord('a b')).toBe("'a b'");
     expect(quoteWord("it's")).toBe("'it'\\''s'");

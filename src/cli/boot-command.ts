@@ -1,6 +1,6 @@
 // `daxlab boot`: the boot stage on its own; runs one command in the guest, or an interactive shell.
 import { join, resolve } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { DaxlabError } from '../errors.js';
 import { probeHost } from '../host/probe.js';
 import type { Plan } from '../plan/types.js';
 import type { BootedGuest } from '../run/booted-guest.js';
@@ -8,6 +8,7 @@ import { assertHostReady } from '../run/host-check.js';
 import { installSignalHandlers } from '../run/signals.js';
 import { buildPlanKernel, progressPrinter } from './build-command.js';
 import { guestBooter } from './guest-booter.js';
+import { prepareResultsDir } from './results-dir.js';
 
 // A login shell on a pty, with the local terminal in raw mode for the duration.
 async function interactiveShell(booted: BootedGuest): Promise<number> {
@@ -29,12 +30,35 @@ async function interactiveShell(booted: BootedGuest): Promise<number> {
   }
 }
 
+/**
+ * Pure: the plan and the guest command of `daxlab boot [plan] [-- command...]`. `operands` are
+ * commander's (it drops the `--`), `argv` the raw command line that tells where `--` was.
+ */
+export function splitBootArgs(operands: string[], argv: string[]): { plan?: string; command: string[] } {
+  const dashes = argv.indexOf('--');
+  const command = dashes >= 0 ? argv.slice(dashes + 1) : [];
+  const before = operands.slice(0, operands.length - command.length);
+  if (before.length > 1) {
+    throw new DaxlabError('USAGE', `boot takes one plan, got ${before.length} words before --: ${before.join(' ')}`, [
+      'fix: put the guest command after --, e.g. daxlab boot plan.yaml -- uname -a',
+    ]);
+  }
+  return { plan: before[0], command };
+}
+
+/** Pure: the plan named positionally or with --plan (not both). */
+export function pickPlan(positional: string | undefined, flag: string | undefined): string | undefined {
+  if (positional !== undefined && flag !== undefined) {
+    throw new DaxlabError('USAGE', `boot got two plans: ${positional} and --plan ${flag}`, ['fix: name the plan once']);
+  }
+  return positional ?? flag;
+}
+
 /** Boot, run `argv` (or an interactive shell), shut down; the guest command's exit code is returned. */
-export async function bootCommand(plan: Plan, flags: { kernel?: string; results: string }, argv: string[]): Promise<number> {
+export async function bootCommand(plan: Plan, flags: { kernel?: string; results?: string }, argv: string[]): Promise<number> {
   const caps = await probeHost({ qemu: plan.vm.qemu, virtiofsd: plan.vm.virtiofsd });
   assertHostReady(plan, caps);
-  const resultsDir = resolve(flags.results);
-  mkdirSync(resultsDir, { recursive: true });
+  const resultsDir = prepareResultsDir(flags.results, plan.kernel.label);
   const say = progressPrinter(process.stderr, 'boot');
   // A --kernel image comes without the selftests daxlab builds from a tree; a built one has them.
   const kernel = flags.kernel

@@ -1,13 +1,16 @@
 // `daxlab doctor`, `daxlab list`, `daxlab compare`, `daxlab report`: small read-only commands.
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DaxlabError } from '../errors.js';
 import { doctorReport } from '../host/doctor.js';
 import { probeHost } from '../host/probe.js';
 import { compareRuns, formatComparison } from '../results/compare.js';
-import { readJsonReport, writeReports } from '../results/files.js';
+import { readJsonReport, REPORT_FILES, writeReports } from '../results/files.js';
 import { readEvents } from '../results/jsonl.js';
 import { formatSummary } from '../results/summary.js';
 import type { CaseResult, KlogFinding, RunSummary } from '../results/types.js';
 import { countStatuses, exitCodeFor } from '../run/exit-code.js';
-import { WORKLOADS } from '../workloads/catalogue.js';
+import { listedWorkloads } from '../workloads/catalogue.js';
 
 /** Print what the host has and lacks; exit 69 when something needed is missing. */
 export async function doctorCommand(): Promise<number> {
@@ -20,7 +23,7 @@ export async function doctorCommand(): Promise<number> {
 
 /** Print the workload catalogue with params and defaults. */
 export function listCommand(): number {
-  for (const w of Object.values(WORKLOADS)) {
+  for (const w of listedWorkloads()) {
     process.stdout.write(`${w.name}\n  ${w.description.replace(/\s+/g, ' ')}\n`);
     for (const [name, def] of Object.entries(w.params)) {
       const values = def.values ? def.values.join('|') : 'integer';
@@ -32,6 +35,12 @@ export function listCommand(): number {
 
 /** Compare two results (results.json files or results directories); exit 1 when b regressed. */
 export function compareCommand(a: string, b: string): number {
+  for (const f of [a, b]) {
+    const file = existsSync(f) && statSync(f).isDirectory() ? join(f, REPORT_FILES.json) : f;
+    if (!existsSync(file)) {
+      throw new DaxlabError('USAGE', `compare: ${file} does not exist`, ['fix: pass two results.json files or results directories holding one']);
+    }
+  }
   const c = compareRuns(readJsonReport(a), readJsonReport(b));
   for (const line of formatComparison(c)) process.stdout.write(`${line}\n`);
   return c.cases.some((x) => x.kind === "regressed") ? 1 : 0;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // daxlab's command line: commander wiring and exit codes only; each command lives in its own file.
 import { Command } from 'commander';
-import { bootCommand } from './boot-command.js';
+import { bootCommand, pickPlan, splitBootArgs } from './boot-command.js';
 import { buildCommand } from './build-command.js';
 import { reportError } from './errors-out.js';
 import { compareCommand, doctorCommand, listCommand, reportCommand } from './info-commands.js';
@@ -53,21 +53,24 @@ kernelOptions(program.command('run [plan]'))
 
 kernelOptions(program.command('build [plan]'))
   .description("build (or fetch from the cache) the plan's kernel and print the image path")
-  .option('--results <dir>', 'where the build log goes', 'daxlab-results')
+  .option('--results <dir>', 'new directory for the build log (default: daxlab-results/<time>-<label>, removed again on a cache hit)')
   .option('--json', 'print a JSON line on stdout')
-  .action(async (planFile: string | undefined, flags: KernelFlags & { results: string; json?: boolean }) => {
+  .action(async (planFile: string | undefined, flags: KernelFlags & { results?: string; json?: boolean }) => {
     const plan = await resolvePlan(planFile, flags);
     process.exitCode = await buildCommand(plan, flags);
   });
 
-kernelOptions(program.command('boot [command...]'))
-  .description("boot the plan's kernel with its backend, run a command in the guest and print its output, or open an interactive shell when no command is given; shut down after")
-  .option('--plan <file>', 'plan file (default: the built-in plan)')
+kernelOptions(program.command('boot [plan]'))
+  .usage('[options] [plan] [-- command...]')
+  .description("boot the plan's kernel with its backend, run the command after -- in the guest and print its output, or open an interactive shell when no command is given; shut down after")
+  .argument('[command...]', 'after --: the command to run in the guest, as separate words')
+  .option('--plan <file>', 'plan file, as the positional plan (default: the built-in plan)')
   .option('--kernel <bzImage>', "boot this image instead of building the plan's kernel")
-  .option('--results <dir>', 'where the serial log goes', 'daxlab-results')
-  .action(async (command: string[], flags: KernelFlags & { plan?: string; kernel?: string; results: string }) => {
-    const plan = await resolvePlan(flags.plan, flags);
-    process.exitCode = await bootCommand(plan, flags, command);
+  .option('--results <dir>', 'new directory for the serial and build logs (default: daxlab-results/<time>-<label>)')
+  .action(async (planArg: string | undefined, command: string[], flags: KernelFlags & { plan?: string; kernel?: string; results?: string }) => {
+    const split = splitBootArgs([planArg, ...command].filter((a): a is string => a !== undefined), process.argv);
+    const plan = await resolvePlan(pickPlan(split.plan, flags.plan), flags);
+    process.exitCode = await bootCommand(plan, flags, split.command);
   });
 
 program.command('doctor').description('list what this host has and lacks, with the command that fixes each gap').action(async () => {

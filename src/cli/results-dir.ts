@@ -23,18 +23,44 @@ function realMkdirError(dir: string, err: unknown): unknown {
   return err;
 }
 
-/** Create the results directory; refuse one that already holds a run's journal (nothing is overwritten). */
-export function prepareResultsDir(explicit: string | undefined, label: string, now = new Date()): string {
-  const dir = resolve(explicit ?? defaultResultsDir(now, label));
-  if (existsSync(join(dir, EVENTS_FILE))) {
-    throw new DaxlabError('USAGE', `results directory ${dir} already holds a run (${EVENTS_FILE})`, [
-      'fix: pass another --results directory, or leave --results out for a fresh timestamped one',
-    ]);
-  }
+/** Files a run, build or boot writes into its results directory: one present means it is taken. */
+export const OUTPUT_FILES = [EVENTS_FILE, 'results.json', 'junit.xml', 'serial.log', join('build', 'build.log')] as const;
+
+/** Pure: the default directory with a suffix for the n-th try (1: none, 2: "-2", ...). */
+export function numbered(dir: string, n: number): string {
+  return n <= 1 ? dir : `${dir}-${n}`;
+}
+
+function mkdirOrThrow(dir: string, recursive: boolean): boolean {
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive });
+    return true;
   } catch (err) {
+    if (!recursive && (err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw resultsIoError('create the results directory', dir, realMkdirError(dir, err));
   }
-  return dir;
+}
+
+/**
+ * Create the results directory of a run, build or boot; nothing is ever overwritten. An explicit one
+ * may exist but must hold none of OUTPUT_FILES; the default one is always new (two commands in the
+ * same second with the same label get "<dir>" and "<dir>-2").
+ */
+export function prepareResultsDir(explicit: string | undefined, label: string, now = new Date()): string {
+  if (explicit !== undefined) {
+    const dir = resolve(explicit);
+    const taken = OUTPUT_FILES.find((f) => existsSync(join(dir, f)));
+    if (taken) {
+      throw new DaxlabError('USAGE', `results directory ${dir} already holds a run (${taken})`, [
+        'fix: pass another --results directory, or leave --results out for a fresh timestamped one',
+      ]);
+    }
+    mkdirOrThrow(dir, true);
+    return dir;
+  }
+  const base = resolve(defaultResultsDir(now, label));
+  mkdirOrThrow(dirname(base), true);
+  for (let n = 1; ; n++) {
+    if (mkdirOrThrow(numbered(base, n), false)) return numbered(base, n);
+  }
 }

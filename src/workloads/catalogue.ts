@@ -44,6 +44,11 @@ export function workloadParamDefs(): Record<string, Record<string, ParamDef>> {
   return Object.fromEntries(Object.values(WORKLOADS).map((w) => [w.name, w.params]));
 }
 
+/** The workloads `daxlab list` shows: all but daxlab's own test workloads. */
+export function listedWorkloads(): Workload[] {
+  return Object.values(WORKLOADS).filter((w) => w.testOnly !== true);
+}
+
 /** Names of the workloads the built-in plan runs, in catalogue order (inDefaultPlan not false). */
 export function defaultWorkloadNames(): string[] {
   return Object.values(WORKLOADS).filter((w) => w.inDefaultPlan !== false).map((w) => w.name);

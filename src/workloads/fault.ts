@@ -68,4 +68,5 @@ export const fault: Workload = {
   inDefaultPlan: false,
   // Panics, oopses, hangs and kernel-log tricks must not touch other cases.
   exclusive: () => 'guest',
+  testOnly: true,
 };

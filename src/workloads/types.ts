@@ -45,4 +45,6 @@ export interface Workload {
    * unmounts it), or undefined (it may run beside others, each with its own device and file).
    */
   exclusive?(tc: TestCase): 'guest' | 'fs' | undefined;
+  /** True for daxlab's own test workloads: usable in plans, not listed by `daxlab list`. */
+  testOnly?: boolean;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,32 @@ describe('results directory', () => {
     expect(defaultResultsDir(new Date('2026-11-25T15:40:12.345Z'), 'my series/$(x)')).toBe(
       join('daxlab-results', '20261125-154012-my_series___x_'),
     );
+  });
+
+  it('refuses a directory holding any output of a run, build or boot', () => {
+    for (const f of ['results.json', 'serial.log', 'build/build.log']) {
+      const dir = mkdtempSync(join(tmpdir(), 'daxlab-rd-'));
+      mkdirSync(join(dir, 'build'));
+      writeFileSync(join(dir, f), '');
+      expect(() => prepareResultsDir(dir, 'stock')).toThrow(`already holds a run (${f})`);
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it('never reuses a default directory: the same second and label get a numbered one', () => {
+    const cwd = process.cwd();
+    const tmp = mkdtempSync(join(tmpdir(), 'daxlab-rd-'));
+    process.chdir(tmp);
+    try {
+      const now = new Date('2026-11-25T15:40:12Z');
+      const a = prepareResultsDir(undefined, 'stock', now);
+      const b = prepareResultsDir(undefined, 'stock', now);
+      expect(a).toBe(join(tmp, 'daxlab-results', '20261125-154012-stock'));
+      expect(b).toBe(`${a}-2`);
+    } finally {
+      process.chdir(cwd);
+      rmSync(tmp, { recursive: true });
+    }
   });
 
   it('refuses a directory that already holds a run journal', () => {

@@ -10,7 +10,7 @@ import { findKconfigDeps } from './kconfig-deps.js';
 /** Build the final .config for `src` in `scratch`; throws CONFIG_DROPPED naming each dropped option. */
 export async function makeConfig(src: string, scratch: string, requested: ConfigValues): Promise<string> {
   await mkdir(scratch, { recursive: true });
-  // ARCH=x86_64: plain tinyconfig on an x86_64 host yields a 32-bit config (facts.md).
+  // ARCH=x86_64: plain tinyconfig on an x86_64 host yields a 32-bit config (docs/host-facts.md).
   const make = (target: string) =>
     run('make', ['-s', '-C', src, `O=${scratch}`, 'ARCH=x86_64', target], { what: `make ${target}` });
   await make('tinyconfig');

@@ -7,7 +7,7 @@ import { describeWait, layoutWait, notBlockedReason, type WaitEvidence } from '.
 /**
  * How much earlier than the pinned I/O's completion the racing call may return
  * and still count as having waited. On stock 6.12 the racer returns 0-10 ms
- * after the read completes (80 of 80 runs, facts.md); the pinning thread records
+ * after the read completes (80 of 80 runs, docs/host-facts.md); the pinning thread records
  * its end only after it is scheduled again, so under TCG the racer can even
  * look a few ms early. With the seed bug it returns ~400 ms early with a 500 ms
  * pin (1-22 ms after it started). 50 ms sits well clear of both.

@@ -1,5 +1,6 @@
 // Compiles the real guest programs with the host gcc and runs the ones that make
 // sense on a non-DAX host filesystem.
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -57,8 +58,8 @@ describe('compileGuestPrograms', { timeout: 60_000 }, () => {
     expect(pr.exitCode).toBe(3);
     expect(parseResultLine(pr.stdout)).toEqual({ error: 'file is not DAX', dax: false });
 
-    const usage = await execa(join(binDir, 'pinrace'), ['--file', 'x', '--pages', '4', '--index', '4',
-      '--pin', 'pread', '--race', 'truncate', '--dev', '/dev/null'], { reject: false });
+    const usage = await execa(join(binDir, 'pinrace'), ['--file', join(work, 'usage-x'), '--pages', '4', '--index', '4',
+      '--pin', 'pread', '--race', 'truncate', '--dev', '/dev/null'], { reject: false, cwd: work });
     expect(usage.exitCode).toBe(2);
     expect(parseResultLine(usage.stdout)?.error).toMatch(/--index/);
 
@@ -91,10 +92,15 @@ describe('compileGuestPrograms', { timeout: 60_000 }, () => {
       ['pinreuse', ['--file', 'x', '--pages', '4', '--index', '0', '--dev', '/dev/null', '--pin', 'pread', '--hold-ms', '0'], /--hold-ms/],
       ['fiotrunc', ['--dev', '/dev/null', '--file', 'x'], /usage: fiotrunc/],
     ];
+    // The --file of each case: in the temp dir (never the working directory, where a program that
+    // got past its argument checks once left a 64 KiB file), and never created by a refused call.
+    const file = join(work, 'bad-args-file');
     for (const [prog, args, msg] of cases) {
-      const r = await execa(join(binDir, prog), args, { reject: false });
-      expect(r.exitCode, `${prog} ${args.join(' ')}`).toBe(2);
+      const argv = args.map((a) => (a === 'x' ? file : a));
+      const r = await execa(join(binDir, prog), argv, { reject: false, cwd: work });
+      expect(r.exitCode, `${prog} ${argv.join(' ')}`).toBe(2);
       expect(parseResultLine(r.stdout)?.error).toMatch(msg);
+      expect(existsSync(file), `${prog} created --file before refusing its arguments`).toBe(false);
     }
   });
 

@@ -9,6 +9,8 @@ import { DaxlabError } from '../errors.js';
 import type { KernelSpec } from '../plan/types.js';
 import { lookupArtifact, storeArtifact, type KernelArtifact } from './artifact-cache.js';
 import { treePaths } from './cache-dir.js';
+import { cacheIoError, isFsError } from './cache-io.js';
+import { resultsIoError } from '../results/ioerror.js';
 import { badFragmentLines, mergeFragments, renderConfig } from './config-fragments.js';
 import { run } from './exec.js';
 import { sha256, shortKey } from './hash.js';
@@ -56,8 +58,26 @@ async function readFragments(configs: string[]) {
   return mergeFragments(fragments);
 }
 
-/** Build (or fetch from the cache) the kernel a spec describes. */
+/** Pure: a file system error of a build as RESULTS_IO (in the build log's dir) or CACHE_IO (in the cache); others unchanged. */
+export function classifyBuildError(err: unknown, logDir: string, cacheRoot: string): unknown {
+  if (!isFsError(err)) return err;
+  const where = (err as { dest?: string }).dest ?? err.path;
+  const action = err.syscall ?? 'use';
+  const under = (dir: string) => where === dir || where.startsWith(`${dir}/`);
+  if (under(logDir)) return resultsIoError(action, where, err);
+  return under(cacheRoot) ? cacheIoError(action, where, err) : err;
+}
+
+/** Build (or fetch from the cache) the kernel a spec describes; a file system error exits 69 naming its path. */
 export async function buildKernel(spec: KernelSpec, o: BuildOptions): Promise<BuildResult> {
+  try {
+    return await buildOrFetch(spec, o);
+  } catch (err) {
+    throw classifyBuildError(err, o.logDir, o.cacheRoot);
+  }
+}
+
+async function buildOrFetch(spec: KernelSpec, o: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
   const say = (m: string) => o.onProgress?.(m);
   const source = await resolveSource(spec.source);

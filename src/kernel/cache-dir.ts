@@ -25,3 +25,8 @@ export function treePaths(root: string, sourceKey: string) {
 export function artifactDir(root: string, artifactKey: string): string {
   return join(root, 'kernels', artifactKey);
 }
+
+/** Lock file of one built kernel, beside its directory: held shared while a daxlab uses the entry. */
+export function artifactLock(root: string, artifactKey: string): string {
+  return join(root, 'kernels', `${artifactKey}.lock`);
+}

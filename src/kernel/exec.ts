@@ -34,10 +34,13 @@ export async function run(
       throw new DaxlabError('HOST_MISSING', `${file} is not installed (needed to ${what ?? 'build the kernel'})`);
     }
     const out = `${String(e.stdout ?? '')}\n${String(e.stderr ?? '')}`;
+    const full = /No space left on device|Disk quota exceeded/.test(out)
+      ? ['a file system is full (see the output above): free space (daxlab cache gc), or set DAXLAB_CACHE to a larger file system']
+      : [];
     throw new DaxlabError(
       errorCode,
       `${what ?? [file, ...args].join(' ')} failed (exit ${e.exitCode ?? '?'})`,
-      [`$ ${[file, ...args].join(' ')}`, ...tail(out, 15)],
+      [`$ ${[file, ...args].join(' ')}`, ...tail(out, 15), ...full],
     );
   }
 }

@@ -5,7 +5,7 @@
 // descriptor after flock(1) exits, and closing it (or daxlab's death) releases it. The holder's
 // pid and host are written into the file for messages only; nothing reads them for correctness.
 import { spawn } from 'node:child_process';
-import { closeSync, constants, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { DaxlabError } from '../errors.js';
 import { dyingWithUs } from '../host/parent-death.js';
@@ -114,8 +114,33 @@ function openLockFile(path: string): number {
   return openSync(path, constants.O_RDWR | constants.O_CREAT, 0o644);
 }
 
-/** Take the lock on `path` (the file is created, never removed), waiting while another holds it. */
+// True when `path` still names the file `fd` has open. A lock file may be removed by the one who
+// holds it exclusively (cache gc); whoever then gets the lock on the removed file must start over.
+function stillNamed(fd: number, path: string): boolean {
+  try {
+    const a = fstatSync(fd);
+    const b = statSync(path);
+    return a.ino === b.ino && a.dev === b.dev;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Take the lock on `path` (the file is created if needed), waiting while another holds it. Only an
+ * exclusive holder may remove the file; a waiter that then gets the removed file tries again.
+ */
 export async function acquireLock(path: string, o: LockOptions = {}): Promise<Release> {
+  const deadline = Date.now() + (o.timeoutMs ?? 3_600_000);
+  for (;;) {
+    const release = await acquireOnce(path, { ...o, timeoutMs: Math.max(1, deadline - Date.now()) });
+    if (release.fd !== undefined && stillNamed(release.fd, path)) return release.release;
+    await release.release();
+    o = { ...o, onWait: undefined };
+  }
+}
+
+async function acquireOnce(path: string, o: LockOptions): Promise<{ fd: number; release: Release }> {
   const what = o.what ?? `the lock ${path}`;
   if (o.signal?.aborted) throw new DaxlabError('INTERRUPTED', `interrupted before taking ${what}`);
   const fd = openLockFile(path);
@@ -134,11 +159,11 @@ export async function acquireLock(path: string, o: LockOptions = {}): Promise<Re
       }
     }
     if (got === 'aborted') throw new DaxlabError('INTERRUPTED', `interrupted while waiting for ${what}`);
-    if (!o.shared) {
+    if (!o.shared && stillNamed(fd, path)) {
       ftruncateSync(fd, 0);
       writeSync(fd, holderRecord(), 0);
     }
-    return releaser(fd, !o.shared);
+    return { fd, release: releaser(fd, !o.shared) };
   } catch (err) {
     // Closing also drops a lock flock(1) may have taken just as it was killed.
     closeSync(fd);
@@ -148,15 +173,18 @@ export async function acquireLock(path: string, o: LockOptions = {}): Promise<Re
 
 /** Take the lock only if it is free at once; null when someone holds it. */
 export async function tryLock(path: string, shared = false): Promise<Release | null> {
-  const fd = openLockFile(path);
-  try {
-    if ((await flockFd(fd, [shared ? '-s' : '-x', '-n'])) !== 'locked') {
+  for (;;) {
+    const fd = openLockFile(path);
+    try {
+      if ((await flockFd(fd, [shared ? '-s' : '-x', '-n'])) !== 'locked') {
+        closeSync(fd);
+        return null;
+      }
+    } catch (err) {
       closeSync(fd);
-      return null;
+      throw err;
     }
-  } catch (err) {
+    if (stillNamed(fd, path)) return releaser(fd, false);
     closeSync(fd);
-    throw err;
   }
-  return releaser(fd, false);
 }

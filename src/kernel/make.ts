@@ -1,10 +1,10 @@
 // Run the kernel's make out of tree, stream its output to a log, report progress, and turn a
 // failure into the compiler's error lines plus the log path.
 import { createWriteStream, existsSync } from 'node:fs';
-import { once } from 'node:events';
 import { execa } from 'execa';
 import { DaxlabError } from '../errors.js';
 import { dyingWithUs } from '../host/parent-death.js';
+import { resultsIoError } from '../results/ioerror.js';
 import { notStarted } from './exec.js';
 
 /** Pure: the lines of a build log worth showing when make fails. */
@@ -37,6 +37,10 @@ export interface MakeOptions {
 /** make bzImage; resolves with the image path. */
 export async function makeBzImage(o: MakeOptions): Promise<string> {
   const log = createWriteStream(o.logFile);
+  // A log that cannot be written (a full disk, a read-only results dir) stops the build: the error
+  // is reported with the log's path (exit 69), never left to crash daxlab as an unhandled stream error.
+  let logError: unknown = null;
+  const logClosed = new Promise<void>((r) => log.once('close', () => r()));
   const args = ['-C', o.src, `O=${o.obj}`, 'ARCH=x86_64', `-j${o.jobs}`, 'bzImage'];
   if (o.ccache) args.push('CC=ccache gcc');
   // SIGTERM when daxlab dies, even by SIGKILL: make passes it on to its jobs and sub-makes, so no
@@ -51,9 +55,13 @@ export async function makeBzImage(o: MakeOptions): Promise<string> {
     env: { CCACHE_BASEDIR: o.ccacheBase, KBUILD_BUILD_USER: 'daxlab', KBUILD_BUILD_HOST: 'daxlab' },
     buffer: { all: true, stdout: false, stderr: false },
   });
+  log.on('error', (err) => {
+    logError ??= err;
+    child.kill('SIGTERM');
+  });
   let last = 0;
   child.all?.on('data', (chunk: Buffer) => {
-    log.write(chunk);
+    if (logError === null) log.write(chunk);
     const now = Date.now();
     if (o.onProgress && now - last > 1000) {
       const lines = chunk.toString('utf8').split('\n');
@@ -69,7 +77,8 @@ export async function makeBzImage(o: MakeOptions): Promise<string> {
   });
   const r = await child;
   log.end();
-  await once(log, 'close');
+  await logClosed;
+  if (logError !== null) throw resultsIoError('write the build log', o.logFile, logError);
   if (notStarted(r.exitCode, String(r.all ?? '')) || (r as { code?: string }).code === 'ENOENT') {
     throw new DaxlabError('HOST_MISSING', 'make is not installed (needed to build the kernel)', ['fix: apt-get install -y build-essential']);
   }

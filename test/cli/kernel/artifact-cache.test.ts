@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lookupArtifact, storeArtifact } from '../../../src/kernel/artifact-cache.js';
 import { artifactDir } from '../../../src/kernel/cache-dir.js';
+import { tryLock } from '../../../src/kernel/lock.js';
 import { tempDir } from './fake-tree.js';
 
 const cleanup: string[] = [];
@@ -39,13 +40,20 @@ describe('storeArtifact / lookupArtifact', () => {
     const stored = await store();
     expect(stored.dir).toBe(artifactDir(root, KEY));
     expect(readdirSync(stored.dir).sort()).toEqual(['build.log', 'bzImage', 'config', 'meta.json']);
-    expect(readdirSync(join(root, 'kernels'))).toEqual([KEY]); // no temp dir left behind
+    expect(readdirSync(join(root, 'kernels')).sort()).toEqual([KEY, `${KEY}.lock`]); // no temp dir left behind
     expect(stored.meta).toMatchObject({
       key: KEY,
       label: 'seed-bug',
       imageBytes: IMAGE.length,
       imageSha256: createHash('sha256').update(IMAGE).digest('hex'),
+      files: {
+        bzImage: { sha256: createHash('sha256').update(IMAGE).digest('hex'), bytes: IMAGE.length },
+        config: { sha256: createHash('sha256').update('CONFIG_DEV_DAX=y\n').digest('hex'), bytes: 17 },
+        'build.log': expect.objectContaining({ bytes: 14 }),
+      },
     });
+    // In use by this process until it exits: a cache gc (exclusive lock) cannot take it.
+    expect(await tryLock(join(root, 'kernels', `${KEY}.lock`))).toBeNull();
     const r = reports();
     const hit = await lookupArtifact(root, KEY, r.onCorrupt);
     expect(hit).toEqual(stored);
@@ -141,5 +149,31 @@ describe('storeArtifact / lookupArtifact', () => {
     writeFileSync(join(again.dir, 'meta.json'), JSON.stringify({ ...meta, key: 'ffffffffffffffff' }));
     expect(await lookupArtifact(root, KEY, r.onCorrupt)).toBeNull();
     expect(r.seen).toHaveLength(2);
+  });
+
+  it('checks every file, not only bzImage: an altered build log or config, or an added file, is corrupt', async () => {
+    const { root, store } = setup();
+    for (const [what, damage] of [
+      ['build.log does not match meta.json', (d: string) => writeFileSync(join(d, 'build.log'), '  CC fs/dax.X\n')],
+      ['config does not match meta.json', (d: string) => writeFileSync(join(d, 'config'), 'CONFIG_DEV_DAX=n\n')],
+      ['extra is not in meta.json', (d: string) => writeFileSync(join(d, 'extra'), '')],
+    ] as const) {
+      const stored = await store();
+      damage(stored.dir);
+      const r = reports();
+      expect(await lookupArtifact(root, KEY, r.onCorrupt)).toBeNull();
+      expect(r.seen[0]).toContain(what);
+    }
+  });
+
+  it('rebuilds an entry of an older daxlab, which has no per-file manifest', async () => {
+    const { root, store } = setup();
+    const stored = await store();
+    const meta = JSON.parse(readFileSync(join(stored.dir, 'meta.json'), 'utf8'));
+    delete meta.files;
+    writeFileSync(join(stored.dir, 'meta.json'), JSON.stringify(meta));
+    const r = reports();
+    expect(await lookupArtifact(root, KEY, r.onCorrupt)).toBeNull();
+    expect(r.seen[0]).toContain('no per-file sha256 manifest');
   });
 });

@@ -177,6 +177,19 @@ describe('acquireLock', () => {
     expect(maxHolders).toBe(1);
   });
 
+  it('a waiter whose lock file was removed by the exclusive holder takes the lock on the new file', async () => {
+    const path = lockPath();
+    const release1 = await acquireLock(path);
+    const second = acquireLock(path, { timeoutMs: 5_000 });
+    await sleep(200);
+    rmSync(path);
+    await release1();
+    const release2 = await second;
+    expect(existsSync(path)).toBe(true);
+    expect(await tryLock(path)).toBeNull();
+    await release2();
+  });
+
   it('fails when the parent directory does not exist', async () => {
     await expect(acquireLock('/nonexistent/dir/build.lock')).rejects.toThrow(/ENOENT/);
   });

@@ -3,11 +3,11 @@
 // new patch costs what make's incremental build costs.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { DaxlabError } from '../errors.js';
 import type { KernelSpec } from '../plan/types.js';
-import { lookupArtifact, storeArtifact, type KernelArtifact } from './artifact-cache.js';
+import { lookupArtifact, markUsed, storeArtifact, type KernelArtifact } from './artifact-cache.js';
 import { treePaths } from './cache-dir.js';
 import { cacheIoError, isFsError } from './cache-io.js';
 import { resultsIoError } from '../results/ioerror.js';
@@ -15,7 +15,8 @@ import { badFragmentLines, mergeFragments, renderConfig } from './config-fragmen
 import { run } from './exec.js';
 import { sha256, shortKey } from './hash.js';
 import { makeConfig } from './kconfig.js';
-import { markConfig, reusableConfig, touchesKconfig } from './config-reuse.js';
+import { kconfigPaths, markConfig, reusableConfig, touchesKconfig } from './config-reuse.js';
+import { withPrivateFile } from './private-file.js';
 import { acquireLock, describeHolder } from './lock.js';
 import { makeBzImage } from './make.js';
 import { applyPatches } from './patches.js';
@@ -68,6 +69,22 @@ export function classifyBuildError(err: unknown, logDir: string, cacheRoot: stri
   return under(cacheRoot) ? cacheIoError(action, where, err) : err;
 }
 
+// The patches in order, after the uncommitted diff of a --source tree (a private temp file, removed after).
+async function applySeries(tree: string, patches: string[], workingDiff: Buffer, say: (m: string) => void): Promise<void> {
+  const series = patches.map((p) => ({ path: p, label: p }));
+  const n = series.length + (workingDiff.length > 0 ? 1 : 0);
+  if (n > 0) say(`applying ${n} patch${n > 1 ? 'es' : ''}`);
+  if (workingDiff.length === 0) return applyPatches(tree, series);
+  await withPrivateFile('working.diff', workingDiff, (diff) =>
+    applyPatches(tree, [{ path: diff, label: 'uncommitted changes of the source tree' }, ...series]));
+}
+
+// Whether the tree's Kconfig inputs differ between two commits (an unknown commit counts as a change).
+async function kconfigChanged(tree: string, from: string, to: string): Promise<boolean> {
+  const r = await run('git', ['-C', tree, 'diff', '--name-only', from, to]).catch(() => null);
+  return r === null || kconfigPaths(r.stdout.split('\n').filter(Boolean));
+}
+
 /** Build (or fetch from the cache) the kernel a spec describes; a file system error exits 69 naming its path. */
 export async function buildKernel(spec: KernelSpec, o: BuildOptions): Promise<BuildResult> {
   try {
@@ -96,7 +113,7 @@ async function buildOrFetch(spec: KernelSpec, o: BuildOptions): Promise<BuildRes
   const hit = await lookupArtifact(o.cacheRoot, key, say);
   if (hit) return { artifact: hit, cached: true, seconds: (Date.now() - started) / 1000 };
 
-  const paths = treePaths(o.cacheRoot, source.key);
+  const paths = treePaths(o.cacheRoot, source.treeKey);
   await mkdir(paths.base, { recursive: true });
   const release = await acquireLock(paths.lock, {
     what: 'the build lock of this tree',
@@ -108,23 +125,17 @@ async function buildOrFetch(spec: KernelSpec, o: BuildOptions): Promise<BuildRes
     const again = await lookupArtifact(o.cacheRoot, key, say);
     if (again) return { artifact: again, cached: true, seconds: (Date.now() - started) / 1000 };
     say(`preparing source tree (${source.identity})`);
+    await markUsed(paths.base);
     const base = await ensureTree(source, paths.src);
     await resetTree(paths.src, base);
-    const series = spec.patches.map((p) => ({ path: p, label: p }));
-    if (source.workingDiff.length > 0) {
-      const diffFile = join(tmpdir(), `daxlab-working-${process.pid}.diff`);
-      await writeFile(diffFile, source.workingDiff);
-      series.unshift({ path: diffFile, label: `uncommitted changes of the source tree` });
-    }
-    if (series.length > 0) say(`applying ${series.length} patch${series.length > 1 ? 'es' : ''}`);
-    await applyPatches(paths.src, series);
+    await applySeries(paths.src, spec.patches, source.workingDiff, say);
     const obj = paths.obj(shortKey(mergedText));
     await mkdir(obj, { recursive: true });
     const kconfigTouched = touchesKconfig([source.workingDiff, ...patchBytes]);
-    const stamp = shortKey('config-v1', base, mergedText);
-    let finalConfig = kconfigTouched ? null : await reusableConfig(obj, stamp);
+    const stamp = { merged: shortKey('config-v2', mergedText), base };
+    let finalConfig = kconfigTouched ? null : await reusableConfig(obj, stamp, (from) => kconfigChanged(paths.src, from, base));
     if (finalConfig !== null) {
-      say('configuration unchanged: same fragments and base tree, no Kconfig in the patches (verified when generated)');
+      say('configuration unchanged: same fragments, no Kconfig change in the tree or the patches (verified when generated)');
     } else {
       say('configuring (tinyconfig + fragments + olddefconfig, then verifying)');
       await markConfig(obj, null);

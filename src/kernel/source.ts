@@ -1,8 +1,12 @@
 // Kernel source intake: identify a source (cheaply, for cache keys) and materialize it as a git
 // work tree in the cache so patches can be applied and reverted without touching the user's tree.
+// A git repository gets one cached clone, whatever the commit: a new commit is fetched into it and
+// the tree reset to it, which rewrites only the files that changed, so make's next build of the
+// same object dir is incremental. daxlab's cached trees never run `git gc --auto` (it once repacked
+// the Debian tree in the background of its first build, stealing CPU from it).
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, realpath, rename, rm, stat, writeFile, readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { DaxlabError } from '../errors.js';
 import type { SourceSpec } from '../plan/types.js';
@@ -14,9 +18,14 @@ export interface ResolvedSource {
   spec: SourceSpec;
   /** Human-readable identity: "debian linux-source-6.12 6.12.117-1~deb12u1", "git 1a2b3c...". */
   identity: string;
+  /** The source's identity as a cache key (a kernel entry's key includes it). */
   key: string;
+  /** Which cached tree (and object dirs) builds it: one per Debian package version, one per git repository. */
+  treeKey: string;
   /** How to fill an empty directory with this source. */
   materialize(dest: string): Promise<void>;
+  /** The commit of the cached tree `dest` to build (fetched into it first when it lacks it). */
+  baseIn(dest: string): Promise<string>;
   /** Uncommitted changes of a local git checkout, applied like a first patch (empty when none). */
   workingDiff: Buffer;
 }
@@ -53,7 +62,9 @@ async function resolveDebian(spec: Extract<SourceSpec, { kind: 'debian' }>): Pro
     spec,
     identity,
     key: shortKey('debian', spec.package, stdout.trim()),
+    treeKey: shortKey('debian', spec.package, stdout.trim()),
     workingDiff: Buffer.alloc(0),
+    baseIn: async (dest) => (await readFile(join(dest, '.git', 'daxlab-base'), 'utf8')).trim(),
     materialize: async (dest) => {
       await mkdir(dest, { recursive: true });
       await run('tar', ['-xf', tarball, '-C', dest, '--strip-components=1'], { what: `extract ${tarball}` });
@@ -70,17 +81,39 @@ async function gitCommitOf(repo: string, ref: string): Promise<string> {
   return stdout.trim();
 }
 
-function gitResolved(spec: SourceSpec, repo: string, commit: string, diff: Buffer): ResolvedSource {
+/** The identity of a repository for its cached clone: the real path of its (common) git dir. */
+async function repoIdentity(repo: string): Promise<string> {
+  const { stdout } = await run('git', ['-C', repo, 'rev-parse', '--path-format=absolute', '--git-common-dir'], {
+    errorCode: 'SOURCE_INVALID',
+    what: `find the git directory of ${repo}`,
+  });
+  return realpath(resolve(repo, stdout.trim())).catch(() => stdout.trim());
+}
+
+async function hasCommit(dest: string, commit: string): Promise<boolean> {
+  return run('git', ['-C', dest, 'cat-file', '-e', `${commit}^{commit}`]).then(() => true, () => false);
+}
+
+function gitResolved(spec: SourceSpec, repo: string, repoId: string, commit: string, diff: Buffer): ResolvedSource {
   return {
     spec,
     identity: `git ${commit}${diff.length > 0 ? ' + uncommitted changes' : ''}`,
     key: shortKey('git', commit),
+    treeKey: shortKey('git-repo', repoId),
     workingDiff: diff,
     materialize: async (dest) => {
       await mkdir(dirname(dest), { recursive: true });
       await run('git', ['clone', '--quiet', '--no-checkout', '--no-hardlinks', repo, dest], { what: `clone ${repo}` });
+      await noAutoGc(dest);
       await run('git', ['-C', dest, 'checkout', '--quiet', '--detach', commit], { what: `checkout ${commit}` });
       await writeFile(join(dest, '.git', 'daxlab-base'), commit);
+      await writeFile(join(dest, '.git', 'daxlab-repo'), `${repoId}\n`);
+    },
+    baseIn: async (dest) => {
+      if (!(await hasCommit(dest, commit))) {
+        await run('git', ['-C', dest, 'fetch', '--quiet', '--no-tags', repo, commit], { what: `fetch ${commit} from ${repo} into the cached clone` });
+      }
+      return commit;
     },
   };
 }
@@ -107,7 +140,7 @@ async function resolveDir(spec: Extract<SourceSpec, { kind: 'dir' }>): Promise<R
       ...Buffer.from(diff.stderr).toString('utf8').split('\n').filter((l) => l.trim() !== '').slice(-8),
     ]);
   }
-  return gitResolved(spec, spec.path, commit, Buffer.from(diff.stdout));
+  return gitResolved(spec, spec.path, await repoIdentity(spec.path), commit, Buffer.from(diff.stdout));
 }
 
 /** Resolve a source spec to its identity without copying anything. */
@@ -120,29 +153,42 @@ export async function resolveSource(spec: SourceSpec): Promise<ResolvedSource> {
     case 'git': {
       await assertKernelTree(spec.repo).catch(() => undefined);
       const commit = await gitCommitOf(spec.repo, spec.ref);
-      return gitResolved(spec, spec.repo, commit, Buffer.alloc(0));
+      return gitResolved(spec, spec.repo, await repoIdentity(spec.repo), commit, Buffer.alloc(0));
     }
   }
 }
 
+/** No automatic gc or maintenance in a cached tree: it would repack in the background of a build. */
+async function noAutoGc(dir: string): Promise<void> {
+  await run('git', ['-C', dir, 'config', 'gc.auto', '0'], { what: 'disable git gc --auto in the cached tree' });
+  await run('git', ['-C', dir, 'config', 'maintenance.auto', 'false'], { what: 'disable git maintenance in the cached tree' });
+}
+
 async function commitTree(dir: string, message: string): Promise<void> {
   await run('git', ['init', '--quiet', dir]);
+  await noAutoGc(dir);
   await run('git', ['-C', dir, 'add', '-A', '--force'], { what: 'index the kernel tree' });
   await run('git', ['-C', dir, ...GIT_ID, 'commit', '--quiet', '--no-verify', '-m', message], { what: 'commit the kernel tree' });
   const { stdout } = await run('git', ['-C', dir, 'rev-parse', 'HEAD']);
   await writeFile(join(dir, '.git', 'daxlab-base'), stdout.trim());
 }
 
-/** Make sure `dest` holds the source as a git tree with a recorded base commit (idempotent). */
+/**
+ * Make sure `dest` holds the source as a git tree (materialized once, idempotent) and return the
+ * commit to build: the Debian tree's one commit, or the git source's commit, fetched if new.
+ */
 export async function ensureTree(source: ResolvedSource, dest: string): Promise<string> {
   const marker = join(dest, '.git', 'daxlab-base');
-  if (existsSync(marker)) return (await readFile(marker, 'utf8')).trim();
-  const tmp = `${dest}.tmp-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
-  await rm(dest, { recursive: true, force: true });
-  await source.materialize(tmp);
-  await rename(tmp, dest);
-  return (await readFile(marker, 'utf8')).trim();
+  if (!existsSync(marker)) {
+    const tmp = `${dest}.tmp-${process.pid}`;
+    await rm(tmp, { recursive: true, force: true });
+    await rm(dest, { recursive: true, force: true });
+    await source.materialize(tmp);
+    await rename(tmp, dest);
+  } else if ((await run('git', ['-C', dest, 'config', '--get', 'gc.auto']).catch(() => ({ stdout: '' }))).stdout.trim() !== '0') {
+    await noAutoGc(dest); // a tree made by an older daxlab
+  }
+  return source.baseIn(dest);
 }
 
 /** Reset the cached tree to its base commit; only files that differ are rewritten (so make stays incremental). */

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { markConfig, reusableConfig, touchesKconfig } from '../../../src/kernel/config-reuse.js';
+import { kconfigPaths, markConfig, reusableConfig, touchesKconfig } from '../../../src/kernel/config-reuse.js';
 
 describe('touchesKconfig', () => {
   it('sees a patch to any Kconfig file, the kconfig tool or the x86 defconfigs', () => {
@@ -10,6 +10,7 @@ describe('touchesKconfig', () => {
     expect(touchesKconfig(['+++ b/drivers/dax/Kconfig.debug\n'])).toBe(true);
     expect(touchesKconfig([Buffer.from('--- a/scripts/kconfig/conf.c\n')])).toBe(true);
     expect(touchesKconfig(['+++ b/arch/x86/configs/tiny.config\n'])).toBe(true);
+    expect(touchesKconfig(['--- a/kernel/configs/tiny-base.config\n+++ b/kernel/configs/tiny-base.config\n'])).toBe(true);
   });
 
   it('ignores patches to code only, including one mentioning Kconfig in its message', () => {
@@ -18,16 +19,45 @@ describe('touchesKconfig', () => {
   });
 });
 
+describe('kconfigPaths', () => {
+  it('sees Kconfig files anywhere, the kconfig tool, and the tinyconfig inputs', () => {
+    expect(kconfigPaths(['fs/dax.c', 'mm/gup.c'])).toBe(false);
+    for (const p of ['Kconfig', 'fs/Kconfig', 'drivers/dax/Kconfig.debug', 'scripts/kconfig/conf.c', 'arch/x86/configs/tiny.config', 'kernel/configs/tiny-base.config']) {
+      expect(kconfigPaths(['fs/dax.c', p]), p).toBe(true);
+    }
+  });
+});
+
 describe('reusableConfig', () => {
-  it('returns the .config only for the stamp it was marked with, and forgets it when unmarked', async () => {
+  const s1 = { merged: 'm1', base: 'c1' };
+
+  it('returns the .config only for the fragments it was marked with, and forgets it when unmarked', async () => {
     const obj = mkdtempSync(join(tmpdir(), 'daxlab-cfg-'));
-    expect(await reusableConfig(obj, 's1')).toBeNull();
+    expect(await reusableConfig(obj, s1)).toBeNull();
     writeFileSync(join(obj, '.config'), 'CONFIG_X=y\n');
-    expect(await reusableConfig(obj, 's1')).toBeNull();
-    await markConfig(obj, 's1');
-    expect(await reusableConfig(obj, 's1')).toBe('CONFIG_X=y\n');
-    expect(await reusableConfig(obj, 's2')).toBeNull();
+    expect(await reusableConfig(obj, s1)).toBeNull();
+    await markConfig(obj, s1);
+    expect(await reusableConfig(obj, s1)).toBe('CONFIG_X=y\n');
+    expect(await reusableConfig(obj, { ...s1, merged: 'm2' }, async () => false)).toBeNull();
     await markConfig(obj, null);
-    expect(await reusableConfig(obj, 's1')).toBeNull();
+    expect(await reusableConfig(obj, s1)).toBeNull();
+  });
+
+  it('holds across commits whose changes touch no Kconfig input, and only those', async () => {
+    const obj = mkdtempSync(join(tmpdir(), 'daxlab-cfg-'));
+    writeFileSync(join(obj, '.config'), 'CONFIG_X=y\n');
+    await markConfig(obj, s1);
+    const asked: string[] = [];
+    expect(await reusableConfig(obj, { ...s1, base: 'c2' }, async (from) => (asked.push(from), false))).toBe('CONFIG_X=y\n');
+    expect(await reusableConfig(obj, { ...s1, base: 'c2' }, async () => true)).toBeNull();
+    expect(await reusableConfig(obj, { ...s1, base: 'c2' })).toBeNull();
+    expect(asked).toEqual(['c1']);
+  });
+
+  it('ignores a stamp of an older daxlab (plain text)', async () => {
+    const obj = mkdtempSync(join(tmpdir(), 'daxlab-cfg-'));
+    writeFileSync(join(obj, '.config'), 'CONFIG_X=y\n');
+    writeFileSync(join(obj, '.daxlab-config-stamp'), '0123456789abcdef');
+    expect(await reusableConfig(obj, s1, async () => false)).toBeNull();
   });
 });

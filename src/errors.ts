@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'RESULTS_IO'
   | 'CACHE_IO'
   | 'LOCK_TIMEOUT'
+  | 'ARCHIVE_INVALID'
   | 'INTERRUPTED';
 
 /** Exit codes: 0 all passed, 1 a case failed, 2 usage or plan error, 4 nothing passed (unexpected skips only), 69 infrastructure failure. */
@@ -38,6 +39,7 @@ export class DaxlabError extends Error {
       case 'PATCH_FAILED':
       case 'CONFIG_DROPPED':
       case 'SOURCE_INVALID':
+      case 'ARCHIVE_INVALID':
         return EXIT.usage;
       case 'INTERRUPTED':
         return EXIT.sigint;

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { bootCommand, pickPlan, splitBootArgs } from './boot-command.js';
 import { buildCommand } from './build-command.js';
+import { cacheDuCommand, cacheExportCommand, cacheGcCommand, cacheImportCommand, cacheListCommand } from './cache-command.js';
 import { reportError } from './errors-out.js';
 import { compareCommand, doctorCommand, listCommand, reportCommand } from './info-commands.js';
 import { resolvePlan, type KernelFlags } from './resolve-plan.js';
@@ -86,6 +87,35 @@ program
   .description('compare two runs (results.json or results directories): fixed, regressed, timing deltas; exit 1 on a regression')
   .action((a: string, b: string) => {
     process.exitCode = compareCommand(a, b);
+  });
+
+const cache = program
+  .command('cache')
+  .description('list, size, garbage-collect, export and import the kernel cache ($DAXLAB_CACHE, else ~/.cache/daxlab)');
+cache.command('list').description('every built kernel and source tree: what it is, size, last use, whether a daxlab uses it now')
+  .option('--json', 'one JSON object on stdout')
+  .action(async (o: { json?: boolean }) => {
+    process.exitCode = await cacheListCommand(o);
+  });
+cache.command('du').description('total size of kernels, trees and leftovers').action(async () => {
+  process.exitCode = await cacheDuCommand();
+});
+cache.command('gc').description('remove entries unused for --max-age days, then least recently used ones until the cache fits --max-size; never one in use')
+  .option('--max-age <days>', 'remove entries not used for this many days')
+  .option('--max-size <GiB>', 'then remove least recently used entries until the cache is at most this size')
+  .option('--dry-run', 'print what would be removed, remove nothing')
+  .action(async (o: { maxAge?: string; maxSize?: string; dryRun?: boolean }) => {
+    process.exitCode = await cacheGcCommand(o);
+  });
+cache.command('export <key...>').description('write built kernels (keys or unique prefixes, see cache list) into a tar archive for another machine')
+  .requiredOption('--out <file.tar>', 'the archive to write')
+  .action(async (keys: string[], o: { out: string }) => {
+    process.exitCode = await cacheExportCommand(keys, o);
+  });
+cache.command('import <file.tar>').description('install built kernels from an archive of cache export; every file is checked against its sha256 first (exit 2 and nothing installed when one does not match)')
+  .option('--expect <sha256>', 'refuse the archive unless its own sha256 is this (as printed by cache export)')
+  .action(async (file: string, o: { expect?: string }) => {
+    process.exitCode = await cacheImportCommand(file, o);
   });
 
 program

@@ -69,6 +69,24 @@ export function classifyBuildError(err: unknown, logDir: string, cacheRoot: stri
   return under(cacheRoot) ? cacheIoError(action, where, err) : err;
 }
 
+// The tree's build lock. `cache gc` may remove an unused tree (lock file and all) while we wait for
+// it; then the directory is made again and the lock taken anew.
+async function lockTree(paths: ReturnType<typeof treePaths>, o: BuildOptions, say: (m: string) => void) {
+  for (let attempt = 1; ; attempt++) {
+    await mkdir(paths.base, { recursive: true });
+    try {
+      return await acquireLock(paths.lock, {
+        what: 'the build lock of this tree',
+        timeoutMs: o.timeoutMs ?? 3_600_000,
+        signal: o.signal,
+        onWait: (h) => say(`waiting for ${describeHolder(h)}, which is building this tree`),
+      });
+    } catch (err) {
+      if (attempt >= 3 || (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+}
+
 // The patches in order, after the uncommitted diff of a --source tree (a private temp file, removed after).
 async function applySeries(tree: string, patches: string[], workingDiff: Buffer, say: (m: string) => void): Promise<void> {
   const series = patches.map((p) => ({ path: p, label: p }));
@@ -114,13 +132,7 @@ async function buildOrFetch(spec: KernelSpec, o: BuildOptions): Promise<BuildRes
   if (hit) return { artifact: hit, cached: true, seconds: (Date.now() - started) / 1000 };
 
   const paths = treePaths(o.cacheRoot, source.treeKey);
-  await mkdir(paths.base, { recursive: true });
-  const release = await acquireLock(paths.lock, {
-    what: 'the build lock of this tree',
-    timeoutMs: o.timeoutMs ?? 3_600_000,
-    signal: o.signal,
-    onWait: (h) => say(`waiting for ${describeHolder(h)}, which is building this tree`),
-  });
+  const release = await lockTree(paths, o, say);
   try {
     const again = await lookupArtifact(o.cacheRoot, key, say);
     if (again) return { artifact: again, cached: true, seconds: (Date.now() - started) / 1000 };

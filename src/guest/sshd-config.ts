@@ -23,6 +23,15 @@ export function sshdConfigText(paths: SshdPaths): string {
     'PrintMotd no',
     'PrintLastLog no',
     'PidFile /run/sshd.pid',
+    // Commands and a shell only: no forwarding of any kind, no tunnels, no agent, no X11.
+    'DisableForwarding yes',
+    'AllowTcpForwarding no',
+    'AllowStreamLocalForwarding no',
+    'AllowAgentForwarding no',
+    'X11Forwarding no',
+    'PermitTunnel no',
+    'GatewayPorts no',
+    'PermitUserEnvironment no',
     // The runner opens many channels on one connection.
     'MaxSessions 50',
     'MaxStartups 50',

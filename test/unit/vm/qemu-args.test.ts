@@ -10,7 +10,7 @@ const APPEND =
 
 const TAIL = [
   '-netdev',
-  'user,id=net0,hostfwd=tcp:127.0.0.1:10022-:22',
+  'user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:10022-:22',
   '-device',
   'virtio-net-pci,netdev=net0,romfile=',
   '-chardev',

@@ -13,8 +13,8 @@ export interface Stats {
   stdev: number;
 }
 
-// Linear interpolation between closest ranks of an ascending array (0 <= q <= 1).
-function quantile(sorted: number[], q: number): number {
+/** Quantile q (0..1) of an ascending array, interpolating linearly between closest ranks (R's type 7). */
+export function quantile(sorted: number[], q: number): number {
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
@@ -44,9 +44,9 @@ export function summarize(values: number[]): Stats {
 /**
  * Statuses whose timings count: a skip or an error usually ran only partly. xfail and xpass are a
  * fail and a pass that ran to completion; the known-issues list only relabels them, so it must not
- * change the measurements.
+ * change the measurements. A flaky result carries its first attempt's timings, which also ran through.
  */
-export const TIMED_STATUSES: readonly CaseStatus[] = ['pass', 'fail', 'xfail', 'xpass'];
+export const TIMED_STATUSES: readonly CaseStatus[] = ['pass', 'fail', 'xfail', 'xpass', 'flaky'];
 
 /** Stats of every timing, keyed `${workload}.${timing}` and sorted by key; only cases that ran to completion count. */
 export function timingStats(results: CaseResult[]): Record<string, Stats> {

@@ -36,7 +36,8 @@ const program = new Command()
   .addHelpText(
     'after',
     '\nExit codes: 0 all cases passed, 1 a case failed (or a known issue passed, or a kernel-log finding outside every case),\n' +
-      '2 usage/plan/patch/config error, 4 nothing passed (skips the plan did not expect), 69 host or harness failure, 130/143 interrupted.',
+      '2 usage/plan/patch/config error, 3 no case failed but some was flaky, 4 nothing passed (skips the plan did not expect),\n' +
+      '69 host or harness failure, 130/143 interrupted. When several apply: 1, then 69, then 3, then 4.',
   );
 
 kernelOptions(program.command('run [plan]'))

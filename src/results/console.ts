@@ -19,8 +19,11 @@ export interface ConsoleOptions {
   now?: () => number;
 }
 
-const LABEL: Record<CaseStatus, string> = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP', error: 'ERROR', xfail: 'XFAIL', xpass: 'XPASS' };
-const COLOR: Record<CaseStatus, string> = { pass: '32', fail: '31', skip: '33', error: '35', xfail: '36', xpass: '31' };
+/** The upper-case label of each status in text output. */
+export const STATUS_LABEL: Record<CaseStatus, string> = {
+  pass: 'PASS', fail: 'FAIL', skip: 'SKIP', error: 'ERROR', xfail: 'XFAIL', xpass: 'XPASS', flaky: 'FLAKY',
+};
+const COLOR: Record<CaseStatus, string> = { pass: '32', fail: '31', skip: '33', error: '35', xfail: '36', xpass: '31', flaky: '33' };
 
 /** `[  12.3s] stage: message` with the elapsed seconds right-aligned. */
 export function formatStageLine(elapsedMs: number, stage: string, message: string): string {
@@ -29,7 +32,7 @@ export function formatStageLine(elapsedMs: number, stage: string, message: strin
 
 /** `PASS <id>  0.52s  <reason>`, optionally colored by status and with the case's kernel@target. */
 export function formatCaseLine(r: CaseResult, color = false, showCell = false): string {
-  const label = color ? `\x1b[${COLOR[r.status]}m${LABEL[r.status]}\x1b[0m` : LABEL[r.status];
+  const label = color ? `\x1b[${COLOR[r.status]}m${STATUS_LABEL[r.status]}\x1b[0m` : STATUS_LABEL[r.status];
   const line = `${label} ${showCell ? `${r.kernel}@${r.target ?? 'local'}:` : ''}${r.id}  ${formatSecs(r.durationMs)}`;
   return r.reason ? `${line}  ${r.reason}` : line;
 }
@@ -37,6 +40,7 @@ export function formatCaseLine(r: CaseResult, color = false, showCell = false): 
 // Indented extra lines for verbose output: known issue, kernel log matches, timings, details.
 function caseDetail(r: CaseResult): string[] {
   const out = r.known ? [`    known issue: ${r.known.reason} [${r.known.ref}]`] : [];
+  r.attempts?.forEach((a, i) => out.push(`    attempt ${i + 1}: ${STATUS_LABEL[a.status]} ${formatMs(a.durationMs)}  ${a.reason}`));
   out.push(...r.klogMatches.map((m) => `    klog: ${m}`));
   const timings = Object.entries(r.timings);
   if (timings.length > 0) out.push(`    timings: ${timings.map(([k, v]) => `${k}=${formatMs(v)}`).join(', ')}`);

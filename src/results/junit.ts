@@ -1,4 +1,5 @@
-// JUnit XML report: one <testsuite> per kernel/backend/fs, one <testcase> per case.
+// JUnit XML report: one <testsuite> per kernel/backend/fs, one <testcase> per case; a flaky case
+// passes with <flakyFailure> children (the Surefire convention).
 import type { CaseResult, RunSummary } from './types.js';
 
 // ANSI escape sequences, then characters XML 1.0 cannot carry (C0 controls other
@@ -37,8 +38,8 @@ export function suiteName(r: Pick<CaseResult, 'kernel' | 'backend' | 'fs'>): str
 }
 
 // Body of a <failure>/<error>/known-issue <skipped>: reason, known issue, kernel log matches, timings, details.
-function caseBody(r: CaseResult): string {
-  const lines = [r.reason];
+function caseBody(r: CaseResult, reason = r.reason): string {
+  const lines = [reason];
   if (r.known) lines.push(`known issue: ${r.known.reason}`, `ref: ${r.known.ref}`);
   if (r.klogMatches.length > 0) lines.push('kernel log:', ...r.klogMatches.map((m) => `  ${m}`));
   const timings = Object.entries(r.timings);
@@ -46,6 +47,23 @@ function caseBody(r: CaseResult): string {
   const details = Object.entries(r.details ?? {});
   if (details.length > 0) lines.push('details:', ...details.map(([k, v]) => `  ${k} = ${v}`));
   return xmlText(lines.join('\n'));
+}
+
+// A flaky case is a passing testcase with one <flakyFailure> (or <flakyError>) per attempt that did
+// not pass, as Maven Surefire's rerunFailingTestsCount writes it (Jenkins and other consumers read
+// the case as passed). The first failure carries the evidence: kernel log lines, timings, details.
+function flakyChildren(r: CaseResult): string[] {
+  const attempts = r.attempts ?? [{ status: 'fail' as const, reason: r.reason, durationMs: r.durationMs }];
+  let evidence = true;
+  const out: string[] = [];
+  for (const a of attempts) {
+    if (a.status !== 'fail' && a.status !== 'xfail' && a.status !== 'error') continue;
+    const tag = a.status === 'error' ? 'flakyError' : 'flakyFailure';
+    const body = evidence && a.status !== 'error' ? caseBody(r, a.reason) : xmlText(a.reason);
+    if (a.status !== 'error') evidence = false;
+    out.push(`      <${tag}${attrs([['message', a.reason], ['type', a.status]])}><stackTrace>${body}</stackTrace></${tag}>`);
+  }
+  return out;
 }
 
 function testcase(r: CaseResult): string[] {
@@ -68,6 +86,8 @@ function testcase(r: CaseResult): string[] {
       return [`${open}>`, `      <skipped${attrs([['message', r.reason]])}>${caseBody(r)}</skipped>`, '    </testcase>'];
     case 'xpass': // a known issue passed: a failure, so the stale entry gets noticed
       return [`${open}>`, `      <failure${attrs([['message', `unexpected pass: ${r.reason}`]])}>${caseBody(r)}</failure>`, '    </testcase>'];
+    case 'flaky':
+      return [`${open}>`, ...flakyChildren(r), '    </testcase>'];
   }
 }
 

@@ -1,5 +1,6 @@
 // The end-of-run summary as plain text lines: counts per fs and workload, key
-// timings, failures, stage times, totals and the verdict line CI parses.
+// timings, failures, failure rates across repeats, stage times, totals and the verdict line CI parses.
+import { failureRate, formatRate, groupCases } from './case-groups.js';
 import { formatMs, table } from './fmt.js';
 import { timingStats } from './stats.js';
 import { CASE_STATUSES, zeroCounts, type CaseResult, type CaseStatus, type KlogFinding, type RunSummary } from './types.js';
@@ -32,6 +33,7 @@ function countTable(results: CaseResult[]): string[] {
   // The xfail/xpass columns appear only when some case matched a known issue.
   const statuses: CaseStatus[] = ['pass', 'fail', 'skip', 'error'];
   if (results.some((r) => r.status === 'xfail' || r.status === 'xpass')) statuses.push('xfail', 'xpass');
+  if (results.some((r) => r.status === 'flaky')) statuses.push('flaky');
   const rows = [['fs', 'workload', ...statuses]];
   for (const g of sorted) rows.push([g.fs, g.workload, ...statuses.map((s) => String(g.c[s]))]);
   return table(rows).map((l) => `  ${l}`);
@@ -90,7 +92,30 @@ function findingList(findings: KlogFinding[] | undefined): string[] {
   return [`Kernel-log findings outside cases (${findings.length}; each fails the run):`, ...findings.flatMap((f) => findingLines(f).map((l) => `  ${l}`))];
 }
 
-/** Summary lines for the end of a run; the last line is the verdict line, the known-issues line (if any) just before it. */
+/** `flaky: N cases failed, then passed when re-run`, or undefined when none was flaky. */
+export function flakyLine(counts: Partial<Record<CaseStatus, number>>): string | undefined {
+  const n = counts.flaky ?? 0;
+  return n === 0 ? undefined : `flaky: ${n} case${n === 1 ? '' : 's'} failed, then passed when re-run`;
+}
+
+// Flaky cases with their attempts, then every case that failed in some but not all of its repeats.
+function flakyList(results: CaseResult[]): string[] {
+  const out: string[] = [];
+  const flaky = results.filter((r) => r.status === 'flaky');
+  if (flaky.length > 0) out.push('Flaky (failed, then passed when re-run):');
+  for (const r of flaky.slice(0, MAX_LISTED_FAILURES)) out.push(`  FLAKY ${r.id}: ${r.reason}`);
+  if (flaky.length > MAX_LISTED_FAILURES) out.push(`  ... and ${flaky.length - MAX_LISTED_FAILURES} more`);
+  const rates = groupCases(results)
+    .filter((g) => g.results.length > 1)
+    .map((g) => ({ g, rate: failureRate(g.results) }))
+    .filter(({ rate }) => rate.failed > 0);
+  if (rates.length > 0) out.push('Failure rate across repeats:');
+  for (const { g, rate } of rates.slice(0, MAX_LISTED_FAILURES)) out.push(`  ${formatRate(rate)}  ${g.key}`);
+  if (rates.length > MAX_LISTED_FAILURES) out.push(`  ... and ${rates.length - MAX_LISTED_FAILURES} more`);
+  return out;
+}
+
+/** Summary lines for the end of a run; the last line is the verdict line, the known-issues and flaky lines (if any) just before it. */
 export function formatSummary(summary: RunSummary, results: CaseResult[]): string[] {
   const out: string[] = [];
   if (results.length > 0) out.push('Results:', ...countTable(results));
@@ -98,6 +123,7 @@ export function formatSummary(summary: RunSummary, results: CaseResult[]): strin
   out.push(...failureList(results));
   out.push(...knownList(results));
   out.push(...findingList(summary.findings));
+  out.push(...flakyList(results));
   const stages = Object.entries(summary.stages);
   if (stages.length > 0) out.push(`Stages: ${stages.map(([k, v]) => `${k} ${formatMs(v)}`).join(', ')}`);
   const total = CASE_STATUSES.reduce((sum, k) => sum + (summary.counts[k] ?? 0), 0);
@@ -106,6 +132,8 @@ export function formatSummary(summary: RunSummary, results: CaseResult[]): strin
   );
   const known = knownLine(summary.counts);
   if (known !== undefined) out.push(known);
+  const flaky = flakyLine(summary.counts);
+  if (flaky !== undefined) out.push(flaky);
   out.push(verdictLine(summary.counts));
   return out;
 }

@@ -1,14 +1,24 @@
 // The result model shared by the runner and every reporter.
 
-/** xfail: a known issue failed as expected; xpass: a known issue passed (flagged: the entry may be stale). */
-export type CaseStatus = 'pass' | 'fail' | 'skip' | 'error' | 'xfail' | 'xpass';
+/**
+ * xfail: a known issue failed as expected; xpass: a known issue passed (flagged: the entry may be
+ * stale); flaky: the case failed, then passed when re-run in the same boot (see attempts.ts).
+ */
+export type CaseStatus = 'pass' | 'fail' | 'skip' | 'error' | 'xfail' | 'xpass' | 'flaky';
 
 /** Every status, in report order. */
-export const CASE_STATUSES: readonly CaseStatus[] = ['pass', 'fail', 'skip', 'error', 'xfail', 'xpass'];
+export const CASE_STATUSES: readonly CaseStatus[] = ['pass', 'fail', 'skip', 'error', 'xfail', 'xpass', 'flaky'];
 
 /** Counts of every status, all zero. */
 export function zeroCounts(): Record<CaseStatus, number> {
-  return { pass: 0, fail: 0, skip: 0, error: 0, xfail: 0, xpass: 0 };
+  return { pass: 0, fail: 0, skip: 0, error: 0, xfail: 0, xpass: 0, flaky: 0 };
+}
+
+/** One run of a case when it was re-run after failing (the first failure and its re-runs). */
+export interface Attempt {
+  status: CaseStatus;
+  reason: string;
+  durationMs: number;
 }
 
 /** A workload's verdict on one case, before the kernel log is considered. */
@@ -43,6 +53,27 @@ export interface CaseResult {
   known?: { reason: string; ref: string };
   startedAt: string; // ISO time
   durationMs: number;
+  /** Set on an `error` that the harness or host caused (setup failed, VM lost, not run), not the workload's own verdict. */
+  harnessError?: boolean;
+  /** Every attempt, in order, when the case was re-run after failing (see foldAttempts). */
+  attempts?: Attempt[];
+}
+
+/** The kernel a run tested, as reports (KCIDB checkouts and builds) need it. */
+export interface KernelInfo {
+  label: string;
+  /** Source identity: "debian linux-source-6.12 6.12.117-1~deb12u1", "git <commit>[ + uncommitted changes]". */
+  source: string;
+  /** Patch file names, in order of application. */
+  patches: string[];
+  /** sha256 of each patch file, same order. */
+  patchSha256?: string[];
+  /** Config fragment names (or file names), in merge order. */
+  configs: string[];
+  buildSeconds?: number;
+  /** Key of the kernel in the build cache. */
+  cacheKey?: string;
+  cached?: boolean;
 }
 
 /**
@@ -79,6 +110,8 @@ export interface RunSummary {
   exitCode: number;
   /** Kernel-log lines outside every case (each one fails the run); absent when there were none. */
   findings?: KlogFinding[];
+  /** The kernels tested (absent in results written before this field existed). */
+  kernels?: KernelInfo[];
 }
 
 /** Reporter hooks; every hook is optional and called through a dispatcher that catches errors. */

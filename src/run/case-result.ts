@@ -37,7 +37,8 @@ export function toCaseResult(
   };
 }
 
-/** A result for a case that could not run (setup failed, VM lost, interrupted). */
+/** A result for a case that could not run (setup failed, VM lost, interrupted); an error here is the harness's. */
 export function unrunResult(tc: TestCase, ctx: CaseContext, status: CaseStatus, reason: string): CaseResult {
-  return toCaseResult(tc, ctx, { status, reason, timings: {} }, [], new Date(), 0);
+  const r = toCaseResult(tc, ctx, { status, reason, timings: {} }, [], new Date(), 0);
+  return status === 'error' ? { ...r, harnessError: true } : r;
 }

@@ -4,15 +4,18 @@ import { globMatches } from '../plan/glob.js';
 import { zeroCounts, type CaseStatus } from '../results/types.js';
 
 /**
- * 1 when a case failed, a known issue passed, or the kernel logged a failing line outside every case
- * (findings); 69 when only harness/host errors occurred; else 0 (pass, skip, xfail).
+ * The run's exit code, the first that applies: 1 when a case failed, a known issue passed (xpass) or
+ * the kernel logged a failing line outside every case (findings); 69 when harness/host errors
+ * occurred; 3 when some case was flaky (failed, then passed on re-run); 4 when nothing passed because
+ * cases were skipped that the plan did not expect to skip; else 0 (pass, expected skip, xfail).
  */
-export function exitCodeFor(counts: Record<CaseStatus, number>, findings = 0, unexpectedSkips = counts.skip): number {
+export function exitCodeFor(counts: Partial<Record<CaseStatus, number>>, findings = 0, unexpectedSkips = counts.skip ?? 0): number {
+  const n = (s: CaseStatus) => counts[s] ?? 0; // results from before a status existed lack its count
   // Known issues: xfail (failed as expected) does not fail the run; xpass does (the entry is stale).
-  if (counts.fail > 0 || counts.xpass > 0 || findings > 0) return EXIT.failed;
-  if (counts.error > 0) return EXIT.infra;
-  // Nothing passed, because cases were skipped that the plan did not expect to skip: not "all passed".
-  if (counts.pass + counts.xfail === 0 && unexpectedSkips > 0) return EXIT.noneRan;
+  if (n('fail') > 0 || n('xpass') > 0 || findings > 0) return EXIT.failed;
+  if (n('error') > 0) return EXIT.infra;
+  if (n('flaky') > 0) return EXIT.flaky;
+  if (n('pass') + n('xfail') === 0 && unexpectedSkips > 0) return EXIT.allSkipped;
   return EXIT.ok;
 }
 

@@ -69,6 +69,7 @@ export async function lostGuestResult(
     message,
   });
   const verdict = { status: c.status, reason: c.reason, timings: {}, details: { serialLog: basename(booted.serialLog) } };
-  const r = toCaseResult(tc, ctx, verdict, [], startedAt, Date.now() - startedAt.getTime());
+  const made = toCaseResult(tc, ctx, verdict, [], startedAt, Date.now() - startedAt.getTime());
+  const r = c.status === 'error' ? { ...made, harnessError: true } : made; // a lost VM is the harness's, a panic the kernel's
   return c.detail.length > 0 ? { ...r, klogMatches: c.detail.slice(0, 200) } : r;
 }

@@ -1,7 +1,7 @@
 // Bad input through the built CLI: each mistake prints a one-line cause naming the fix, exits 2
 // and starts nothing (no QEMU boots a kernel, no make builds one). `make` and QEMU are wrapped to
 // record every call and run the real tools (Kconfig checks need the real make on the real tree).
-// A backend this host's QEMU cannot provide is not bad input: every case is a skip, exit 0.
+// A backend this host's QEMU cannot provide is not bad input: every case is a skip, exit 4 (nothing tested).
 import { execa } from 'execa';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

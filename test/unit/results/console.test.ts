@@ -48,6 +48,8 @@ describe('formatSummary', () => {
       'Failures and errors:',
       '  FAIL a#3: kernel log: WARNING at fs/dax.c:397 dax_disassociate_entry',
       '  ERROR x#2: guest died',
+      'Failure rate across repeats:',
+      '  1/2 (50%)  a',
       'Stages: build 3m02s, boot 4.20 s',
       'Total: 5 cases in 1m05s (plan smoke, kernel stock, accel kvm)',
       '2 passed, 1 failed, 1 skipped, 1 errors',

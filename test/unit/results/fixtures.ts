@@ -26,7 +26,7 @@ export function summary(over: Partial<RunSummary> = {}, counts: Partial<Record<C
     kernel: 'stock',
     startedAt: '2025-01-02T03:04:00.000Z',
     durationMs: 65_000,
-    counts: { pass: 0, fail: 0, skip: 0, error: 0, xfail: 0, xpass: 0, ...counts },
+    counts: { pass: 0, fail: 0, skip: 0, error: 0, xfail: 0, xpass: 0, flaky: 0, ...counts },
     stages: {},
     accel: 'kvm',
     exitCode: 0,
@@ -35,7 +35,7 @@ export function summary(over: Partial<RunSummary> = {}, counts: Partial<Record<C
 }
 
 export function countsOf(results: CaseResult[]): Record<CaseStatus, number> {
-  const c = { pass: 0, fail: 0, skip: 0, error: 0, xfail: 0, xpass: 0 };
+  const c = { pass: 0, fail: 0, skip: 0, error: 0, xfail: 0, xpass: 0, flaky: 0 };
   for (const r of results) c[r.status]++;
   return c;
 }

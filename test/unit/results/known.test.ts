@@ -80,7 +80,7 @@ describe('known issues in the reports', () => {
 
   it('counts them apart from pass and fail, and puts the known line just before the verdict line', () => {
     const counts = countStatuses(results);
-    expect(counts).toEqual({ pass: 1, fail: 0, skip: 0, error: 0, xfail: 1, xpass: 1 });
+    expect(counts).toEqual({ pass: 1, fail: 0, skip: 0, error: 0, xfail: 1, xpass: 1, flaky: 0 });
     const lines = formatSummary(summary({}, counts), results);
     expect(lines.slice(-3)).toEqual([
       'Total: 3 cases in 1m05s (plan smoke, kernel stock, accel kvm)',

@@ -1,11 +1,7 @@
-// `daxlab doctor`, `daxlab list`, `daxlab compare`, `daxlab report`: small read-only commands.
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { DaxlabError } from '../errors.js';
+// `daxlab doctor`, `daxlab list`, `daxlab report`: small read-only commands.
 import { doctorReport } from '../host/doctor.js';
 import { probeHost } from '../host/probe.js';
-import { compareRuns, formatComparison } from '../results/compare.js';
-import { readJsonReport, REPORT_FILES, writeReports } from '../results/files.js';
+import { writeReports } from '../results/files.js';
 import { readEvents } from '../results/jsonl.js';
 import { formatSummary } from '../results/summary.js';
 import type { CaseResult, KlogFinding, RunSummary } from '../results/types.js';
@@ -31,19 +27,6 @@ export function listCommand(): number {
     }
   }
   return 0;
-}
-
-/** Compare two results (results.json files or results directories); exit 1 when b regressed. */
-export function compareCommand(a: string, b: string): number {
-  for (const f of [a, b]) {
-    const file = existsSync(f) && statSync(f).isDirectory() ? join(f, REPORT_FILES.json) : f;
-    if (!existsSync(file)) {
-      throw new DaxlabError('USAGE', `compare: ${file} does not exist`, ['fix: pass two results.json files or results directories holding one']);
-    }
-  }
-  const c = compareRuns(readJsonReport(a), readJsonReport(b));
-  for (const line of formatComparison(c)) process.stdout.write(`${line}\n`);
-  return c.cases.some((x) => x.kind === "regressed") ? 1 : 0;
 }
 
 /** Rebuild reports from one or more events.jsonl journals (crashed runs, or shards merged). */

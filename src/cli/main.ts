@@ -5,7 +5,8 @@ import { bootCommand, pickPlan, splitBootArgs } from './boot-command.js';
 import { buildCommand } from './build-command.js';
 import { cacheDuCommand, cacheExportCommand, cacheGcCommand, cacheImportCommand, cacheListCommand } from './cache-command.js';
 import { reportError } from './errors-out.js';
-import { compareCommand, doctorCommand, listCommand, reportCommand } from './info-commands.js';
+import { compareCommand, type CompareFlags } from './compare-command.js';
+import { doctorCommand, listCommand, reportCommand } from './info-commands.js';
 import { resolvePlan, type KernelFlags } from './resolve-plan.js';
 import { runCommand, type RunFlags } from './run-command.js';
 
@@ -85,9 +86,18 @@ program.command('list').description('list the workload catalogue with its params
 
 program
   .command('compare <a> <b>')
-  .description('compare two runs (results.json or results directories): fixed, regressed, timing deltas; exit 1 on a regression')
-  .action((a: string, b: string) => {
-    process.exitCode = compareCommand(a, b);
+  .description(
+    'compare run b with baseline a (results directories, results.json or events.jsonl): status changes first ' +
+      '(regressed, fixed, newly flaky), then timing regressions judged per case by a Mann-Whitney U test ' +
+      '(Holm-corrected) and a bootstrap interval of the median shift; exit 1 on a regression, 3 when only ' +
+      'newly flaky cases, 2 on a missing input',
+  )
+  .option('--alpha <p>', 'family-wise error rate for timing regressions (Holm correction over every case timing)', '0.05')
+  .option('--min-shift-ms <ms>', 'smallest median shift reported as a timing regression, in ms', '20')
+  .option('--seed <n>', 'seed of the bootstrap resampling (same seed, same intervals)', '1')
+  .option('--verbose', 'list every timing comparison with its shift, interval and p-values')
+  .action((a: string, b: string, flags: CompareFlags) => {
+    process.exitCode = compareCommand(a, b, flags);
   });
 
 const cache = program

@@ -1,6 +1,7 @@
-// Comparison of two runs: per-case status transitions and timing median deltas.
-import { formatMs, table } from './fmt.js';
-import { timingStats, type Stats } from './stats.js';
+// Comparison of two runs: per-case status transitions (a case's repeats taken together) and timing
+// regressions judged by statistics (timing-compare.ts).
+import { caseKey, failureRate, groupOutcome, type FailureRate, type GroupOutcome } from './case-groups.js';
+import { compareTimings, DEFAULT_TIMING_SETTINGS, type TimingComparison, type TimingSettings } from './timing-compare.js';
 import type { CaseResult, CaseStatus, RunSummary } from './types.js';
 
 /** A run as stored in results.json. */
@@ -10,41 +11,43 @@ export interface RunData {
 }
 
 /**
- * How a case changed from run a to run b. Known issues only relabel an outcome, so xfail counts as
- * a fail and xpass as a pass here: fail -> xfail is still-failing, xfail -> xpass is fixed.
+ * How a case changed from run a to run b, over all its repeats (known issues aside: xfail counts as
+ * a fail, xpass as a pass). A case is flaky when it both failed and passed (see groupOutcome).
  */
 export type ChangeKind =
-  | 'regressed' // pass -> fail
-  | 'fixed' // fail -> pass
-  | 'changed' // any other status change (involves skip or error)
-  | 'still-failing' // fail -> fail
-  | 'still-passing' // pass -> pass
+  | 'regressed' // passed (or was flaky) -> fails
+  | 'fixed' // failed (or was flaky) -> passes
+  | 'newly-flaky' // anything else -> flaky
+  | 'changed' // any other change (involves skip or error)
+  | 'still-failing'
+  | 'still-flaky'
+  | 'still-passing'
   | 'unchanged' // skip -> skip, error -> error
   | 'new' // only in b
   | 'missing'; // only in a
 
-/** Order in which kinds are counted and listed. */
+/** Order in which kinds are counted and listed: status changes first. */
 export const CHANGE_KINDS: readonly ChangeKind[] = [
-  'regressed', 'fixed', 'changed', 'still-failing', 'new', 'missing', 'unchanged', 'still-passing',
+  'regressed', 'fixed', 'newly-flaky', 'changed', 'still-failing', 'still-flaky', 'new', 'missing', 'unchanged', 'still-passing',
 ];
+
+/** One side of a case: what its repeats did. */
+export interface CaseSide {
+  outcome: GroupOutcome;
+  /** Statuses of its repeats, in order. */
+  statuses: CaseStatus[];
+  rate: FailureRate;
+  /** The reason worth showing: the first failure's, else the first repeat's. */
+  reason: string;
+}
 
 /** One case's transition. */
 export interface CaseChange {
+  /** The case id without `#repeat`. */
   id: string;
   kind: ChangeKind;
-  a?: CaseStatus;
-  b?: CaseStatus;
-  reasonA?: string;
-  reasonB?: string;
-}
-
-/** Median of one timing in both runs; delta = b - a, ratio = b / a (undefined when not computable). */
-export interface TimingDelta {
-  key: string;
-  a?: Stats;
-  b?: Stats;
-  delta?: number;
-  ratio?: number;
+  a?: CaseSide;
+  b?: CaseSide;
 }
 
 /** The result of compareRuns. */
@@ -53,7 +56,7 @@ export interface Comparison {
   b: { plan: string; kernel: string };
   cases: CaseChange[];
   counts: Record<ChangeKind, number>;
-  timings: TimingDelta[];
+  timing: TimingComparison;
 }
 
 /** What a case did, known issues aside: xfail is a fail, xpass a pass. */
@@ -61,84 +64,65 @@ export function outcome(s: CaseStatus): CaseStatus {
   return s === 'xfail' ? 'fail' : s === 'xpass' ? 'pass' : s;
 }
 
-function classify(sa: CaseStatus, sb: CaseStatus): ChangeKind {
-  const a = outcome(sa);
-  const b = outcome(sb);
-  if (a === 'pass' && b === 'fail') return 'regressed';
-  if (a === 'fail' && b === 'pass') return 'fixed';
-  if (a !== b) return 'changed';
-  if (a === 'pass') return 'still-passing';
-  if (a === 'fail') return 'still-failing';
-  return 'unchanged';
+function classify(a: GroupOutcome, b: GroupOutcome): ChangeKind {
+  if (b === 'flaky') return a === 'flaky' ? 'still-flaky' : 'newly-flaky';
+  if (b === 'fail') return a === 'pass' || a === 'flaky' ? 'regressed' : a === 'fail' ? 'still-failing' : 'changed';
+  if (b === 'pass') return a === 'fail' || a === 'flaky' ? 'fixed' : a === 'pass' ? 'still-passing' : 'changed';
+  return a === b ? 'unchanged' : 'changed';
 }
 
-// Last result per id: a case id seen twice (a resumed run) counts once, latest wins.
-function byId(results: CaseResult[]): Map<string, CaseResult> {
-  const m = new Map<string, CaseResult>();
-  for (const r of results) m.set(r.id, r);
-  return m;
+// Latest result per id (a resumed run's repeated id counts once), then grouped by case key.
+function byCase(results: readonly CaseResult[]): Map<string, CaseResult[]> {
+  const latest = new Map<string, CaseResult>();
+  for (const r of results) latest.set(r.id, r);
+  const out = new Map<string, CaseResult[]>();
+  for (const r of latest.values()) {
+    const key = caseKey(r.id);
+    const list = out.get(key);
+    if (list) list.push(r);
+    else out.set(key, [r]);
+  }
+  return out;
 }
 
-/** Compare run a (baseline) with run b, matching cases by id. Cases keep a's order, then b's new ones. */
-export function compareRuns(a: RunData, b: RunData): Comparison {
-  const ma = byId(a.results);
-  const mb = byId(b.results);
+function side(results: CaseResult[]): CaseSide {
+  const failed = results.find((r) => ['fail', 'xfail', 'flaky'].includes(r.status));
+  return {
+    outcome: groupOutcome(results),
+    statuses: results.map((r) => r.status),
+    rate: failureRate(results),
+    reason: (failed ?? results[0])?.reason ?? '',
+  };
+}
+
+/** Compare run a (baseline) with run b, matching cases by id without `#repeat`. Cases keep a's order, then b's new ones. */
+export function compareRuns(a: RunData, b: RunData, settings: TimingSettings = DEFAULT_TIMING_SETTINGS): Comparison {
+  const ma = byCase(a.results);
+  const mb = byCase(b.results);
   const cases: CaseChange[] = [];
   for (const [id, ra] of ma) {
     const rb = mb.get(id);
-    if (!rb) cases.push({ id, kind: 'missing', a: ra.status, reasonA: ra.reason });
-    else cases.push({ id, kind: classify(ra.status, rb.status), a: ra.status, b: rb.status, reasonA: ra.reason, reasonB: rb.reason });
+    const sa = side(ra);
+    if (!rb) cases.push({ id, kind: 'missing', a: sa });
+    else {
+      const sb = side(rb);
+      cases.push({ id, kind: classify(sa.outcome, sb.outcome), a: sa, b: sb });
+    }
   }
-  for (const [id, rb] of mb) if (!ma.has(id)) cases.push({ id, kind: 'new', b: rb.status, reasonB: rb.reason });
+  for (const [id, rb] of mb) if (!ma.has(id)) cases.push({ id, kind: 'new', b: side(rb) });
   const counts = Object.fromEntries(CHANGE_KINDS.map((k) => [k, 0])) as Record<ChangeKind, number>;
   for (const c of cases) counts[c.kind]++;
-
-  const sa = timingStats([...ma.values()]);
-  const sb = timingStats([...mb.values()]);
-  const keys = [...new Set([...Object.keys(sa), ...Object.keys(sb)])].sort();
-  const timings = keys.map((key): TimingDelta => {
-    const ta = sa[key];
-    const tb = sb[key];
-    const d: TimingDelta = { key, a: ta, b: tb };
-    if (ta && tb && Number.isFinite(ta.median) && Number.isFinite(tb.median)) {
-      d.delta = tb.median - ta.median;
-      if (ta.median !== 0) d.ratio = tb.median / ta.median;
-    }
-    return d;
-  });
   return {
     a: { plan: a.summary.plan, kernel: a.summary.kernel },
     b: { plan: b.summary.plan, kernel: b.summary.kernel },
     cases,
     counts,
-    timings,
+    timing: compareTimings(a.results, b.results, settings),
   };
 }
 
-function signedMs(ms: number): string {
-  return ms > 0 ? `+${formatMs(ms)}` : formatMs(ms);
-}
-
-/** Text lines of a comparison: counts, listed transitions (not the steady passes), timing medians. */
-export function formatComparison(c: Comparison): string[] {
-  const out = [`Comparing ${c.a.kernel} (${c.a.plan}) -> ${c.b.kernel} (${c.b.plan})`];
-  out.push(CHANGE_KINDS.filter((k) => c.counts[k] > 0).map((k) => `${c.counts[k]} ${k}`).join(', ') || 'no cases');
-  for (const kind of CHANGE_KINDS) {
-    if (kind === 'still-passing' || c.counts[kind] === 0) continue;
-    out.push(`${kind}:`);
-    for (const x of c.cases.filter((y) => y.kind === kind)) {
-      const arrow = `${x.a ?? '-'} -> ${x.b ?? '-'}`;
-      const reason = x.b !== undefined && (outcome(x.b) !== 'pass' || x.a === undefined) ? x.reasonB : x.reasonA;
-      out.push(`  ${x.id}  ${arrow}${reason ? `  ${reason}` : ''}`);
-    }
-  }
-  if (c.timings.length > 0) {
-    const rows = [['timing', 'median a', 'median b', 'delta']];
-    for (const t of c.timings) {
-      const delta = t.delta === undefined ? '-' : `${signedMs(t.delta)}${t.ratio === undefined ? '' : ` (x${t.ratio.toFixed(2)})`}`;
-      rows.push([t.key, formatMs(t.a?.median ?? NaN), formatMs(t.b?.median ?? NaN), delta]);
-    }
-    out.push('Timings:', ...table(rows).map((l) => `  ${l}`));
-  }
-  return out;
+/** compare's exit code: 1 on a regression (status or timing), 3 when the only news is newly flaky cases, else 0. */
+export function comparisonExitCode(c: Comparison): number {
+  if (c.counts.regressed > 0 || c.timing.regressions.length > 0) return 1;
+  return c.counts['newly-flaky'] > 0 ? 3 : 0;
 }

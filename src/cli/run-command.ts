@@ -19,6 +19,7 @@ import { runCells } from '../run/run-cells.js';
 import { installSignalHandlers } from '../run/signals.js';
 import { closeTargets, openTargets } from '../targets/open.js';
 import type { RunTarget } from '../targets/types.js';
+import { kernelInfo } from './kernel-info.js';
 import { prepareResultsDir } from './results-dir.js';
 
 /** Flags of `daxlab run`. */
@@ -68,6 +69,8 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
   const findings: KlogFinding[] = [];
   const kernels = plan.kernels.map((k) => k.label).join(', ');
   let accel: 'kvm' | 'tcg' = 'tcg';
+  // What each kernel is (source, patches, fragments), completed with its build once built.
+  const kernelInfos = new Map(plan.kernels.map((k) => [k.label, kernelInfo(k)]));
   const summaryOf = (exitCode: number): RunSummary => ({
     plan: plan.name,
     kernel: kernels,
@@ -78,6 +81,7 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
     accel,
     exitCode,
     ...(findings.length > 0 ? { findings } : {}),
+    kernels: [...kernelInfos.values()],
   });
   // Cases that run at once end in any order; the reports list them in plan order.
   const order = new Map(cases.map((c, i) => [`${c.kernel}@${c.target}:${c.id}`, i]));
@@ -112,6 +116,7 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
           onProgress: say, signal: abort.signal,
         });
         say(`${b.cached ? 'cache hit' : 'built'} in ${b.seconds.toFixed(1)} s: ${b.artifact.image}`);
+        kernelInfos.set(kernel.label, kernelInfo(kernel, b));
         return b;
       },
       serialLog: (cell: Cell, n: number) =>

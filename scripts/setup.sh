@@ -12,6 +12,7 @@ packages=(
   ndctl e2fsprogs xfsprogs            # fsdax namespaces and filesystems in the guest
   liburing-dev fio iproute2 procps    # workload programs
   util-linux                          # flock (cache and run-dir locks), setpriv (children die with daxlab)
+  chromium                            # the HTML report's browser test (test/cli/report-html.test.ts)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -6,7 +6,9 @@ import { buildCommand } from './build-command.js';
 import { cacheDuCommand, cacheExportCommand, cacheGcCommand, cacheImportCommand, cacheListCommand } from './cache-command.js';
 import { reportError } from './errors-out.js';
 import { compareCommand, type CompareFlags } from './compare-command.js';
-import { doctorCommand, listCommand, reportCommand } from './info-commands.js';
+import { historyCommand } from './history-command.js';
+import { doctorCommand, listCommand } from './info-commands.js';
+import { reportCommand, type ReportFlags } from './report-command.js';
 import { resolvePlan, type KernelFlags } from './resolve-plan.js';
 import { runCommand, type RunFlags } from './run-command.js';
 
@@ -130,11 +132,27 @@ cache.command('import <file.tar>').description('install built kernels from an ar
   });
 
 program
-  .command('report <journal...>')
-  .description('rebuild results.json, junit.xml and the summary from events.jsonl journals (a crashed run, or merged shards)')
-  .option('--out <dir>', 'output directory', 'daxlab-report')
-  .action((journals: string[], opts: { out: string }) => {
-    process.exitCode = reportCommand(journals, opts.out);
+  .command('report <input...>')
+  .description(
+    'from events.jsonl journals, results.json files or results directories (a crashed run, merged shards, several ' +
+      'kernels): rebuild results.json, junit.xml and report.html (--out), and/or write report.html (--html); exits ' +
+      'with the merged results\' exit code',
+  )
+  .option('--out <dir>', 'write results.json, junit.xml and report.html of the merged results here (the default, daxlab-report, when --html is not given)')
+  .option('--html <file>', 'write one self-contained HTML report of the inputs (plots, case table, log links; with several runs, their history)')
+  .action((inputs: string[], opts: ReportFlags) => {
+    process.exitCode = reportCommand(inputs, opts);
+  });
+
+program
+  .command('history <dir...>')
+  .description(
+    'read many runs (results directories, or directories holding them) and show per case since which run and ' +
+      'kernel it fails, its failure rate and the trend of its timing-oracle median; exits 0',
+  )
+  .option('--html <file>', 'also write the history as an HTML page with trend plots')
+  .action((dirs: string[], opts: { html?: string }) => {
+    process.exitCode = historyCommand(dirs, opts);
   });
 
 try {

@@ -136,7 +136,7 @@ interface EndParts {
   failure: unknown;
   interrupted: number | null;
   signals: { dispose(): void };
-  finish: (code: number) => { summary: RunSummary; files: { json: string; junit: string } };
+  finish: (code: number) => { summary: RunSummary; files: { json: string; junit: string; html: string } };
   results: CaseResult[];
   findings: KlogFinding[];
   plan: Plan;
@@ -177,7 +177,7 @@ async function endRun(e: EndParts): Promise<number> {
   e.signals.dispose();
   await e.reporter.onEnd(summary, e.results);
   if (e.interrupted !== null) process.stderr.write(`daxlab: interrupted; ${e.results.length} finished case(s) kept in ${e.resultsDir}\n`);
-  e.out.write(`results: ${files.json}\njunit:   ${files.junit}\nevents:  ${e.events.path}\n`);
+  e.out.write(`results: ${files.json}\njunit:   ${files.junit}\nreport:  ${files.html}\nevents:  ${e.events.path}\n`);
   if (e.flags.json) process.stdout.write(JSON.stringify({ ...summary, resultsDir: e.resultsDir, files }) + '\n');
   return exitCode;
 }

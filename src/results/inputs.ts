@@ -6,6 +6,7 @@ import { DaxlabError } from '../errors.js';
 import { countStatuses, exitCodeFor } from '../run/exit-code.js';
 import { readJsonReport, REPORT_FILES } from './files.js';
 import { EVENTS_FILE, readEvents, type Replay } from './jsonl.js';
+import { listLogs } from './logs.js';
 import type { CaseResult, RunSummary } from './types.js';
 
 /** One run read back, with where it came from. */
@@ -34,8 +35,9 @@ export function summaryFromReplay(replay: Replay, results: CaseResult[] = replay
     counts,
     stages: s?.stages ?? {},
     accel: s?.accel ?? 'tcg',
-    exitCode: exitCodeFor(counts),
+    exitCode: exitCodeFor(counts, replay.findings.length),
     ...(s?.kernels ? { kernels: s.kernels } : {}),
+    ...(replay.findings.length > 0 ? { findings: replay.findings } : {}),
   };
 }
 
@@ -43,20 +45,6 @@ function missing(p: string): DaxlabError {
   return new DaxlabError('USAGE', `no such results: ${p}`, [
     `expected a results directory (holding ${REPORT_FILES.json} or ${EVENTS_FILE}), a ${REPORT_FILES.json} or an ${EVENTS_FILE}`,
   ]);
-}
-
-/** The log files of a results directory, relative to it, in a stable order. */
-export function listLogs(dir: string): string[] {
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(dir).filter((n) => /^serial(\.\d+)?\.log$/.test(n));
-  } catch {
-    return [];
-  }
-  const num = (n: string) => Number(/^serial\.(\d+)\.log$/.exec(n)?.[1] ?? 1);
-  names.sort((x, y) => num(x) - num(y));
-  if (fs.existsSync(path.join(dir, 'build', 'build.log'))) names.push('build/build.log');
-  return names;
 }
 
 /** Read one run: a results directory, a results.json or an events.jsonl. */

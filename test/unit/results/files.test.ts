@@ -11,15 +11,16 @@ afterEach(() => {
 });
 
 describe('writeReports / readJsonReport', () => {
-  it('writes results.json and junit.xml atomically and reads the JSON back', () => {
+  it('writes results.json, junit.xml and report.html atomically and reads the JSON back', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'daxlab-files-'));
     dirs.push(root);
     const dir = path.join(root, 'run-1');
     const results = [result(), result({ id: 'b', status: 'fail', reason: 'x' })];
     const s = summary({}, countsOf(results));
     const paths = writeReports(dir, s, results);
-    expect(paths).toEqual({ json: path.join(dir, 'results.json'), junit: path.join(dir, 'junit.xml') });
-    expect(fs.readdirSync(dir).sort()).toEqual(['junit.xml', 'results.json']);
+    expect(paths).toEqual({ json: path.join(dir, 'results.json'), junit: path.join(dir, 'junit.xml'), html: path.join(dir, 'report.html') });
+    expect(fs.readdirSync(dir).sort()).toEqual(['junit.xml', 'report.html', 'results.json']);
+    expect(fs.readFileSync(paths.html, 'utf8')).toMatch(/^<!DOCTYPE html>/);
     expect(fs.readFileSync(paths.junit, 'utf8')).toContain('<testsuite name="stock/pmem/ext4" tests="2" failures="1"');
     expect(JSON.parse(fs.readFileSync(paths.json, 'utf8')).schema).toBe('daxlab/1');
     expect(readJsonReport(paths.json)).toEqual({ summary: s, results });

@@ -135,11 +135,13 @@ program
   .command('report <input...>')
   .description(
     'from events.jsonl journals, results.json files or results directories (a crashed run, merged shards, several ' +
-      'kernels): rebuild results.json, junit.xml and report.html (--out), and/or write report.html (--html); exits ' +
-      'with the merged results\' exit code',
+      'kernels): rebuild results.json, junit.xml and report.html (--out), and/or write report.html (--html) or a ' +
+      'KCIDB v5.3 document (--kcidb); exits with the merged results\' exit code',
   )
-  .option('--out <dir>', 'write results.json, junit.xml and report.html of the merged results here (the default, daxlab-report, when --html is not given)')
+  .option('--out <dir>', 'write results.json, junit.xml and report.html of the merged results here (the default, daxlab-report, when neither --html nor --kcidb is given)')
   .option('--html <file>', 'write one self-contained HTML report of the inputs (plots, case table, log links; with several runs, their history)')
+  .option('--kcidb <file>', 'write a KCIDB I/O v5.3 JSON document: checkouts, builds, tests')
+  .option('--origin <name>', 'KCIDB origin: the CI system name in every id ([a-z0-9_]+)', 'daxlab')
   .action((inputs: string[], opts: ReportFlags) => {
     process.exitCode = reportCommand(inputs, opts);
   });

@@ -1,12 +1,14 @@
 // `daxlab report INPUT...`: rebuild results.json, junit.xml and report.html from journals or results
-// (a crashed run, merged shards), and/or write report.html (--html).
+// (a crashed run, merged shards), and/or write report.html (--html) or a KCIDB document (--kcidb).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DaxlabError } from '../errors.js';
 import { writeFileAtomic } from '../results/atomic.js';
 import { writeReports } from '../results/files.js';
 import { reportHtml, type ReportRun } from '../results/html/report-page.js';
 import { readRun, type RunInput } from '../results/inputs.js';
 import { resultsIoError } from '../results/ioerror.js';
+import { ORIGIN_PATTERN, toKcidb } from '../results/kcidb.js';
 import { formatSummary } from '../results/summary.js';
 import type { KernelInfo, RunSummary } from '../results/types.js';
 import { countStatuses, exitCodeFor } from '../run/exit-code.js';
@@ -15,9 +17,11 @@ import { countStatuses, exitCodeFor } from '../run/exit-code.js';
 export interface ReportFlags {
   out?: string;
   html?: string;
+  kcidb?: string;
+  origin?: string;
 }
 
-/** Default output directory when --html is not given. */
+/** Default output directory when neither --html nor --kcidb is given. */
 export const DEFAULT_REPORT_DIR = 'daxlab-report';
 
 /** Pure: one summary over several runs (the first run's plan, kernel and times; counts and kernels over all). */
@@ -60,6 +64,10 @@ function writeFile(file: string, text: string): void {
 
 /** The `report` command body; returns the exit code of the merged results. */
 export function reportCommand(inputs: string[], flags: ReportFlags): number {
+  const origin = flags.origin ?? 'daxlab';
+  if (!ORIGIN_PATTERN.test(origin)) {
+    throw new DaxlabError('USAGE', `--origin: KCIDB origin names are lower-case letters, digits and '_', got "${origin}"`);
+  }
   const runs = inputs.map(readRun);
   for (const r of runs) if (r.truncated) process.stderr.write(`note: ${r.source} ends in a torn line (dropped)\n`);
   const summary = mergedSummary(runs);
@@ -69,7 +77,11 @@ export function reportCommand(inputs: string[], flags: ReportFlags): number {
     writeFile(flags.html, reportHtml(pageRuns, runs.length === 1 ? `daxlab: ${summary.kernel} (${summary.plan})` : 'daxlab report'));
     process.stdout.write(`report:  ${flags.html}\n`);
   }
-  if (flags.out !== undefined || !flags.html) {
+  if (flags.kcidb) {
+    writeFile(flags.kcidb, `${JSON.stringify(toKcidb(runs, origin), null, 2)}\n`);
+    process.stdout.write(`kcidb:   ${flags.kcidb}\n`);
+  }
+  if (flags.out !== undefined || (!flags.html && !flags.kcidb)) {
     const files = writeReports(flags.out ?? DEFAULT_REPORT_DIR, summary, results);
     for (const line of formatSummary(summary, results)) process.stdout.write(`${line}\n`);
     process.stdout.write(`results: ${files.json}\njunit:   ${files.junit}\nreport:  ${files.html}\n`);

@@ -1,6 +1,5 @@
 // Text of a comparison: status changes first (regressed, fixed, newly flaky, ...), then timing
 // regressions with their shift and interval, then (verbose) every timing comparison made.
-import { formatRate } from './case-groups.js';
 import { CHANGE_KINDS, type CaseSide, type Comparison } from './compare.js';
 import { formatMs, table } from './fmt.js';
 import type { TimingTest } from './timing-compare.js';
@@ -16,12 +15,12 @@ export function signedMs(ms: number): string {
   return ms > 0 ? `+${formatMs(ms)}` : formatMs(ms);
 }
 
-// "pass", "xfail", or for repeats that differ "flaky (1/3 failed)"; with repeats the failure count.
+// "pass", "xfail", or with repeats "fail (3 of 3 repeats failed)", "flaky (1 of 3 repeats failed)".
 function sideLabel(s: CaseSide | undefined): string {
   if (!s) return '-';
   const uniform = s.statuses.every((x) => x === s.statuses[0]);
   const base = uniform && s.statuses[0] ? s.statuses[0] : s.outcome;
-  return s.statuses.length > 1 && s.rate.failed > 0 ? `${base} (${formatRate(s.rate)} failed)` : base;
+  return s.statuses.length > 1 && s.rate.failed > 0 ? `${base} (${s.rate.failed} of ${s.rate.ran} repeats failed)` : base;
 }
 
 /** One timing comparison: case, timing, medians, shift with its interval, raw and corrected p, sample sizes. */

@@ -81,7 +81,7 @@ describe('formatComparison', () => {
       'fixed:',
       '  fp  fail -> pass  racer did not wait',
       'newly-flaky:',
-      '  fl  pass -> flaky (1/2 (50%) failed)  raced once',
+      '  fl  pass -> flaky (1 of 2 repeats failed)  raced once',
       'changed:',
       '  ps  pass -> skip  no dax',
       'still-failing:',

@@ -73,7 +73,7 @@ function reasonCell(r: CaseResult): string {
   const parts = [`<div>${esc(r.reason)}</div>`];
   if (r.known) parts.push(`<div class="note">known issue: ${esc(r.known.reason)} [${esc(r.known.ref)}]</div>`);
   if (r.attempts && r.attempts.length > 0) {
-    const items = r.attempts.map((a, i) => `<li>${i + 1}: ${badge(a.status)} ${esc(formatMs(a.durationMs))} ${esc(a.reason)}</li>`);
+    const items = r.attempts.map((a) => `<li>${badge(a.status)} ${esc(formatMs(a.durationMs))} ${esc(a.reason)}</li>`);
     parts.push(`<details><summary>${r.attempts.length} attempts</summary><ol>${items.join('')}</ol></details>`);
   }
   if (r.klogMatches.length > 0) {

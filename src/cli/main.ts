@@ -157,6 +157,12 @@ program
     process.exitCode = historyCommand(dirs, opts);
   });
 
+// A reader that stops early (daxlab history | head) ends the output quietly, not with a stack.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {

@@ -88,7 +88,11 @@ export function findRunDirs(paths: readonly string[]): string[] {
     } catch {
       return;
     }
-    for (const e of entries.sort((x, y) => x.name.localeCompare(y.name))) if (e.isDirectory()) walk(path.join(d, e.name), depth - 1, found);
+    for (const e of entries.sort((x, y) => x.name.localeCompare(y.name))) {
+      const sub = path.join(d, e.name);
+      const isDir = e.isDirectory() || (e.isSymbolicLink() && fs.statSync(sub, { throwIfNoEntry: false })?.isDirectory() === true);
+      if (isDir) walk(sub, depth - 1, found);
+    }
   };
   for (const p of paths) {
     if (!fs.existsSync(p)) throw missing(p);

@@ -46,6 +46,9 @@ describe('readRun and findRunDirs', () => {
   it('finds every run under a root; a missing path or an empty root is a usage error (exit 2)', () => {
     expect(findRunDirs([path.join(root, 'nightly')])).toEqual([done, crashed]);
     expect(findRunDirs([done])).toEqual([done]);
+    fs.mkdirSync(path.join(root, 'links'));
+    fs.symlinkSync(done, path.join(root, 'links', 'run-1'));
+    expect(findRunDirs([path.join(root, 'links')])).toEqual([path.join(root, 'links', 'run-1')]);
     const missing = (() => { try { readRun(path.join(root, 'nope')); } catch (e) { return e; } })() as DaxlabError;
     expect(missing).toBeInstanceOf(DaxlabError);
     expect(missing.exitCode).toBe(2);

@@ -197,8 +197,12 @@ describe('compileGuestPrograms', { timeout: 60_000 }, () => {
     const u = await execa(join(binDir, 'pinunlink'), ['--file', file, '--pages', '16', '--index', '5',
       '--dev', dev, '--lead-ms', '2'], { reject: false });
     expect(u.exitCode, u.stdout).toBe(0);
-    expect(parseResultLine(u.stdout)).toMatchObject({ index: 5, pages: 16, read_ret: 4096, unlink_ret: 0,
-      close_ret: 0, munmap_ret: 0, dax: false });
+    // Nothing pins on the host: on a loaded host the read can still be running when its buffer is
+    // unmapped, and then ends in EFAULT. That is the host's race, not a program bug.
+    const hostRead = (l: Record<string, unknown>) => (l.read_ret === -1 ? expect(l.read_errno).toBe(14) : expect(l.read_ret).toBe(4096));
+    const ul = parseResultLine(u.stdout)!;
+    hostRead(ul);
+    expect(ul).toMatchObject({ index: 5, pages: 16, unlink_ret: 0, close_ret: 0, munmap_ret: 0, dax: false });
     await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
 
     for (const mode of ['eintr', 'restart']) {
@@ -206,15 +210,17 @@ describe('compileGuestPrograms', { timeout: 60_000 }, () => {
         '--dev', dev, '--lead-ms', '2', '--signal-ms', '2'], { reject: false });
       expect(s.exitCode, s.stdout).toBe(0);
       // Nothing waits on the host: the truncate is over before the signal, which then finds no thread.
-      expect(parseResultLine(s.stdout)).toMatchObject({ mode, index: 5, pages: 16, read_ret: 4096, trunc_ret: 0,
-        size_before: 65536, size_at_return: 0, size_after: 0, dax: false });
+      const sl = parseResultLine(s.stdout)!;
+      hostRead(sl);
+      expect(sl).toMatchObject({ mode, index: 5, pages: 16, trunc_ret: 0, size_before: 65536, size_at_return: 0, size_after: 0, dax: false });
     }
     // kill: on the host the child's ftruncate does not wait, so it has exited 0 before the SIGKILL.
     const k = await execa(join(binDir, 'pinsignal'), ['--file', join(work, 'sig-kill'), '--mode', 'kill',
       '--dev', dev, '--lead-ms', '2', '--signal-ms', '200'], { reject: false });
     expect(k.exitCode, k.stdout).toBe(0);
-    expect(parseResultLine(k.stdout)).toMatchObject({ mode: 'kill', read_ret: 4096, child_killed: false, child_exit: 0,
-      size_before: 65536, size_after_kill: 0, next_ret: 0, size_after: 0, dax: false });
+    const kl = parseResultLine(k.stdout)!;
+    hostRead(kl);
+    expect(kl).toMatchObject({ mode: 'kill', child_killed: false, child_exit: 0, size_before: 65536, size_after_kill: 0, next_ret: 0, size_after: 0, dax: false });
   });
 
   it('runs pinreuse on the host when the DAX check is compiled out (no fill, G as long as F)', async () => {

@@ -10,6 +10,8 @@
 #   kasan-skip  log a KASAN-style line, then report a skip (the kernel log must still fail the case)
 #   klog-flood  log ~600 KiB of lines, more than a small kernel log buffer holds (records get lost)
 #   kmsg-unreadable  hide /dev/kmsg (bind /dev/null over it) for ~3 s, so the case's log cannot be read
+#   flaky       fail the first time this case runs in a boot, pass when it runs again (a case that
+#               fails at random, made repeatable for the tests of --rerun-failures)
 #   ok          do nothing and succeed
 set -u
 kind=${1:-}
@@ -75,12 +77,17 @@ case "$kind" in
     echo '{"fault":"kmsg-unreadable"}'
     exit 0
     ;;
+  flaky)
+    id=${DAXLAB_CASE_ID:-x}; mark=/run/daxlab-fault-flaky-$(printf '%s' "${id%~*}" | cksum | cut -d' ' -f1)
+    if [ -e "$mark" ]; then echo '{"fault":"flaky","failed":false}'; else : > "$mark"; echo '{"fault":"flaky","failed":true}'; fi
+    exit 0
+    ;;
   ok)
     echo '{"fault":"ok"}'
     exit 0
     ;;
   *)
-    echo "usage: fault.sh panic|oops|hang|dstate|disconnect|warn-between|kasan-skip|klog-flood|kmsg-unreadable|ok MOUNT_POINT" >&2
+    echo "usage: fault.sh panic|oops|hang|dstate|disconnect|warn-between|kasan-skip|klog-flood|kmsg-unreadable|flaky|ok MOUNT_POINT" >&2
     exit 2
     ;;
 esac

@@ -50,6 +50,7 @@ kernelOptions(program.command('run [plan]'))
   .option('--shard <i/n>', 'run only the i-th of n contiguous slices of the cases (CI sharding)')
   .option('--verbose', 'print timings, details and kernel-log lines for every case')
   .option('--append <word>', 'extra guest kernel command-line word (e.g. loglevel=8); repeatable', collect)
+  .option('--rerun-failures <n>', 'run a failing case again up to n times (0-10, default 0); one that fails, then passes, is flaky (exit 3)')
   .option('--jobs <n>', 'guests run at once on the local target, 1-8 (default 1); cells of a multi-kernel plan run side by side')
   .action(async (planFile: string | undefined, flags: KernelFlags & RunFlags) => {
     const plan = await resolvePlan(planFile, flags);

@@ -32,6 +32,16 @@ export interface RunFlags {
   append?: string[];
   /** Guests run at once on the local target (--jobs). */
   jobs?: string;
+  /** Re-run a failing case up to N times (--rerun-failures). */
+  rerunFailures?: string;
+}
+
+/** The --rerun-failures value: 0 to 10 (default 0). */
+export function parseReruns(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 0 || n > 10) throw new DaxlabError('USAGE', `invalid --rerun-failures '${text}': expected an integer from 0 to 10`);
+  return n;
 }
 
 /** Serial log of the n-th boot of a run (1-based): serial.log, then serial.2.log, ... */
@@ -52,6 +62,7 @@ export function parseJobs(text: string | undefined): number {
 export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
   const startedAt = new Date();
   const jobs = parseJobs(flags.jobs);
+  const rerunFailures = parseReruns(flags.rerunFailures);
   const all = expandRun(plan);
   const shardSpec = flags.shard ? parseShard(flags.shard) : null;
   const cases = shardSpec ? shard(all, shardSpec.index, shardSpec.total) : all;
@@ -108,7 +119,7 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
     const cells = cellsOf(plan, cases);
     const buildDir = (k: string) => (plan.kernels.length > 1 ? join(resultsDir, 'build', k) : join(resultsDir, 'build'));
     const run = await runCells({
-      plan, cells, targets, reporter, events, signal: abort.signal, stages, results, findings, multi: plan.kernels.length > 1,
+      plan, cells, targets, reporter, events, signal: abort.signal, stages, results, findings, multi: plan.kernels.length > 1, rerunFailures,
       build: async (kernel, makeJobs) => {
         const say = (s: string) => void stage('build', plan.kernels.length > 1 ? `${kernel.label}: ${s}` : s).catch(() => undefined);
         const b = await buildKernel(kernel, {

@@ -4,11 +4,10 @@
 import type { CaseResult } from './types.js';
 
 /**
- * The oracle timing per workload, as its judge records it (src/workloads/*.ts). pin-race and
- * pin-munmap, and pin-unlink's umount mode, record the call's end against the device completion
- * (`afterPinMs`, what they judge); pin-reuse, pin-signal and fio-race record it against the
- * pinning read's own end stamp (`AfterReadMs`; their judges use the device completion, which they
- * do not store), so those plots show the reader's view, which may lag the device by a few ms.
+ * Every pin workload now records `returnAfterPinMs`, the judged call's return against the device
+ * completion (judgeWait in src/workloads/pin-checks.ts). Results written before that field existed
+ * carry these per-workload names instead; pin-reuse, pin-signal and fio-race then recorded only the
+ * time against the pinning read's own end stamp (`AfterReadMs`), which may lag by a few ms.
  */
 export const ORACLE_TIMINGS: Readonly<Record<string, string>> = {
   'pin-race': 'raceAfterPinMs',
@@ -19,8 +18,12 @@ export const ORACLE_TIMINGS: Readonly<Record<string, string>> = {
   'fio-race': 'truncAfterReadMs',
 };
 
+/** The timing every pin workload records for its judged call (see judgeWait). */
+export const ORACLE_TIMING = 'returnAfterPinMs';
+
 /** The name of a result's oracle timing when it recorded one. */
 export function oracleTimingName(r: Pick<CaseResult, 'workload' | 'timings'>): string | undefined {
+  if (Number.isFinite(r.timings[ORACLE_TIMING])) return ORACLE_TIMING;
   const name = ORACLE_TIMINGS[r.workload];
   return name !== undefined && Number.isFinite(r.timings[name]) ? name : undefined;
 }

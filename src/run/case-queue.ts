@@ -1,6 +1,7 @@
 // Pure: the queue of cases waiting to run on a VM, and which case may start beside the ones
 // already running (each lane runs one case; exclusive cases run alone on their guest or fs).
 import type { FsName, TestCase } from '../plan/types.js';
+import type { CaseResult } from '../results/types.js';
 
 /** What a case must have to itself (Workload.exclusive). */
 export type Exclusivity = 'guest' | 'fs' | undefined;
@@ -11,6 +12,8 @@ export interface QueuedCase {
   exclusive: Exclusivity;
   /** 1 for the first run; a case run again (ambiguous, or started on a tainted kernel) counts up. */
   attempt: number;
+  /** Earlier attempts that failed and are being re-run (--rerun-failures), in order. */
+  failed?: CaseResult[];
 }
 
 /** The case's marker in the kernel log: its id, suffixed with the attempt when it runs again. */

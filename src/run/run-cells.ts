@@ -29,6 +29,8 @@ export interface RunCellsDeps {
   serialLog(cell: Cell, n: number): string;
   /** Several kernels: a kernel that does not build is an error of its cases, not the end of the run. */
   multi: boolean;
+  /** Re-run a failing case up to this many times (--rerun-failures). */
+  rerunFailures?: number;
 }
 
 type Built = { ok: BuildResult } | { err: unknown };
@@ -122,6 +124,7 @@ async function runCell(d: RunCellsDeps, cell: Cell, target: RunTarget, b: BuildR
     stages: d.stages,
     results: d.results,
     findings: d.findings,
+    rerunFailures: d.rerunFailures,
     boot: (image, signal) => boot(image, d.serialLog(cell, ++boots), signal),
   });
   return run.accel;

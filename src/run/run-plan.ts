@@ -33,6 +33,8 @@ export interface RunPlanDeps {
   results?: CaseResult[];
   /** Kernel-log findings outside every case are appended here as they are seen. */
   findings?: KlogFinding[];
+  /** Re-run a failing case up to this many times (in the same boot when it can); fail then pass is flaky. */
+  rerunFailures?: number;
 }
 
 /** Where the first filesystem of a run is mounted (kept for callers that name one mount point). */

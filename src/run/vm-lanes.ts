@@ -15,6 +15,7 @@ import { setupDelayDevice, setupFilesystem, setupPmem } from './guest-setup.js';
 import type { KlogLedger } from './klog-ledger.js';
 import { lostGuestResult } from './lost-guest.js';
 import { record, recordFindings, type RunState } from './run-state.js';
+import { foldAttempts } from '../results/attempts.js';
 import { crashHeadline } from '../vm/crash.js';
 
 /** Where a filesystem under test is mounted in the guest (on its /run tmpfs: the root is read-only). */
@@ -83,8 +84,13 @@ export class VmLanes {
         await say(`${q.tc.id} started on a tainted kernel: rebooting to run it again`);
         queue.unshift(again(q));
         return 'recycle';
+      } else if (run.result.status === 'fail' && (q.failed?.length ?? 0) < (this.s.d.rerunFailures ?? 0)) {
+        // --rerun-failures: run it again; the attempts are folded into one result (flaky, or fail).
+        const failed = [...(q.failed ?? []), run.result];
+        await say(`${q.tc.id} failed (attempt ${failed.length}): running it again`);
+        queue.unshift({ ...q, attempt: q.attempt + 1, failed });
       } else {
-        await record(this.s, run.result);
+        await record(this.s, q.failed ? foldAttempts([...q.failed, run.result]) : run.result);
       }
       if (run.rebootAfter) {
         await say(`the kernel is tainted after ${q.tc.id}: rebooting before the next case`);

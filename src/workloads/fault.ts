@@ -10,13 +10,14 @@ import { pinRace } from './pin-race.js';
 import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
 
 const KIND: ParamDef = {
-  values: ['ok', 'panic', 'oops', 'hang', 'dstate', 'disconnect', 'warn-between', 'kasan-skip', 'klog-flood', 'kmsg-unreadable', 'slow-racer'],
+  values: ['ok', 'panic', 'oops', 'hang', 'dstate', 'disconnect', 'warn-between', 'kasan-skip', 'klog-flood', 'kmsg-unreadable', 'slow-racer', 'flaky'],
   default: ['ok'],
   description:
     'which fault to inject: ok (none), panic, oops (LKDTM BUG: tainted, still running), hang, dstate (uninterruptible ' +
     'hang), disconnect (kill the ssh session), warn-between (a WARNING logged after the case ended), kasan-skip ' +
     '(a KASAN line, then a skip), klog-flood (more log than a small buffer holds), kmsg-unreadable (/dev/kmsg ' +
-    'hidden), slow-racer (pin-race whose truncate sleeps through the pin instead of waiting for it)',
+    'hidden), slow-racer (pin-race whose truncate sleeps through the pin instead of waiting for it), flaky (fails the ' +
+    'first time it runs in a boot, passes when run again)',
 };
 
 // The slow racer is a pin-race case: a pread pin of page 5 of 16 raced by ftruncate.
@@ -36,7 +37,7 @@ function command(tc: TestCase, env: GuestEnv): string[] {
 }
 
 // Faults whose program reports normally: what the kernel side makes of the case is what is tested.
-const REPORTING = new Set(['ok', 'warn-between', 'kasan-skip', 'klog-flood', 'kmsg-unreadable']);
+const REPORTING = new Set(['ok', 'warn-between', 'kasan-skip', 'klog-flood', 'kmsg-unreadable', 'flaky']);
 
 function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
   const kind = enumParam(tc, 'kind', KIND);
@@ -44,6 +45,7 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
   if (REPORTING.has(kind) || (kind === 'oops' && out.exitCode === 0)) {
     const checked = checkResult('fault.sh', out);
     if ('verdict' in checked) return checked.verdict;
+    if (kind === 'flaky' && checked.line.failed === true) return { status: 'fail', reason: 'fault flaky: failing on purpose (first run in this boot)', timings: {} };
     return { status: 'pass', reason: kind === 'ok' ? 'no fault injected' : `fault ${kind} injected; the kernel side decides`, timings: {} };
   }
   // An oops kills fault.sh; the kernel log and the taint then fail the case.

@@ -6,7 +6,7 @@ import type { BootedGuest } from '../../../src/run/booted-guest.js';
 import type { GuestOutput } from '../../../src/workloads/types.js';
 import { pinraceLine } from '../workloads/fixtures.js';
 
-export type Behaviour = 'ok' | 'panic' | 'lost' | 'hang' | 'warn-between' | 'taint';
+export type Behaviour = 'ok' | 'panic' | 'lost' | 'hang' | 'warn-between' | 'taint' | 'flaky';
 
 export const tc = (kind: Behaviour, n = 1): TestCase => ({
   id: `ext4/fault/kind=${kind === 'lost' ? 'panic' : kind}#${n}`,
@@ -29,6 +29,9 @@ export interface FakeKernel {
 
 /** How many pin-race cases the fake guests ran at the same time, at most (reset per run). */
 export const concurrency = { now: 0, max: 0 };
+
+/** Case ids whose flaky fault already ran once (any boot of the test): the next run passes. */
+export const flakySeen = new Set<string>();
 
 // A fake VM whose case command behaves as the case's id says ("lost" cases are repeats > 100). It
 // keeps a kernel log with sequence numbers and a taint mask, and prints run-case.sh's trailer.
@@ -83,6 +86,12 @@ export function fakeVm(log: string[], n: number, onCaseStart?: () => void, k: Fa
       return `{"fault":"${kind}"}\n\nDAXLAB-CASE-TRAILER\nSTATUS 0\nTAINT-BEFORE ${before}\n${dump(from)}`;
     };
     if (kind === 'ok' && !id.includes('kind=taint')) return { exitCode: 0, stdout: trailer(), stderr: '' };
+    if (kind === 'flaky') {
+      const base = id.replace(/~\d+$/, '');
+      const failed = !flakySeen.has(base);
+      flakySeen.add(base);
+      return { exitCode: 0, stdout: trailer().replace('{"fault":"flaky"}', `{"fault":"flaky","failed":${failed}}`), stderr: '' };
+    }
     if (id.includes('kind=taint')) {
       records.push('WARNING: CPU: 0 PID: 9 at fs/dax.c:1 fake_warn+0x1/0x2');
       taint |= 1 << 9;

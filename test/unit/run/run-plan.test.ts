@@ -7,9 +7,9 @@ import type { TestCase } from '../../../src/plan/types.js';
 import type { EventLog } from '../../../src/results/jsonl.js';
 import type { CaseResult, RunEvent } from '../../../src/results/types.js';
 import { runPlanCases } from '../../../src/run/run-plan.js';
-import { concurrency, fakeVm, tc, type FakeKernel } from './fake-guest.js';
+import { concurrency, fakeVm, flakySeen, tc, type FakeKernel } from './fake-guest.js';
 
-async function run(cases: TestCase[], opts: { abortOnCase?: number; kernel?: FakeKernel; lanes?: number } = {}) {
+async function run(cases: TestCase[], opts: { abortOnCase?: number; kernel?: FakeKernel; lanes?: number; rerunFailures?: number } = {}) {
   const log: string[] = [];
   concurrency.now = concurrency.max = 0;
   const plan = defaultPlan({ configsDir: CONFIGS_DIR, knownWorkloads: {} });
@@ -32,6 +32,7 @@ async function run(cases: TestCase[], opts: { abortOnCase?: number; kernel?: Fak
     signal: abort.signal,
     stages: {},
     results,
+    rerunFailures: opts.rerunFailures,
   });
   const lines = out.results.map((r) => `${r.id} ${r.status}: ${r.reason}`);
   expect(events.filter((e) => e.type === 'finding').length).toBe(out.findings.length);
@@ -158,5 +159,24 @@ describe('runPlanCases with lanes: cases at once in one guest', () => {
     expect(r.results).toHaveLength(3);
     // Run again alone: the re-runs carry the attempt in their kernel-log markers.
     expect(r.log.some((l) => l.includes('#1~2'))).toBe(true);
+  });
+});
+
+describe('runPlanCases --rerun-failures', () => {
+  it('re-runs a failing case and reports fail then pass as flaky, with every attempt', async () => {
+    flakySeen.clear();
+    const r = await run([tc('flaky'), tc('ok')], { rerunFailures: 2 });
+    expect(r.results[0]).toMatchObject({ id: 'ext4/fault/kind=flaky#1', status: 'flaky', reason: 'failed 1 of 2 attempts: fault flaky: failing on purpose (first run in this boot)' });
+    expect(r.results[0]!.attempts!.map((a) => a.status)).toEqual(['fail', 'pass']);
+    expect(r.log).toContain('vm1: ext4/fault/kind=flaky#1~2');
+  });
+
+  it('keeps a failure that fails every time, and re-runs nothing without the flag', async () => {
+    flakySeen.clear();
+    const none = await run([tc('flaky')]);
+    expect(none.results[0]!.status).toBe('fail');
+    expect(none.results[0]!.attempts).toBeUndefined();
+    const taint = await run([tc('taint')], { rerunFailures: 1 });
+    expect(taint.results[0]).toMatchObject({ status: 'fail', reason: expect.stringMatching(/^failed 2 of 2 attempts: kernel log: WARNING/) });
   });
 });

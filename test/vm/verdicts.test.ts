@@ -48,6 +48,16 @@ describe('verdict holes', () => {
     expect(r.exitCode).toBe(69);
   });
 
+  it('reports a case that fails, then passes when re-run, as flaky (exit 3)', async () => {
+    const r = await daxlab(['run', 'test/plans/fault-flaky.yaml', '--rerun-failures', '2']);
+    expect(r.report, r.output.slice(-4000)).not.toBeNull();
+    const flaky = find(r.report!.results, 'ext4/fault/kind=flaky#1');
+    expect(flaky.status).toBe('flaky');
+    expect(flaky.attempts!.map((a) => a.status)).toEqual(['fail', 'pass']);
+    expect(find(r.report!.results, 'ext4/fault/kind=ok#1').status).toBe('pass');
+    expect(r.exitCode).toBe(3);
+  });
+
   it('exits 4 when every case was skipped and the plan did not expect it, 0 when it did', async () => {
     const r = await daxlab(['run', '--backend', 'virtiofs']);
     expect(r.report?.summary.counts.skip, r.output.slice(-2000)).toBe(20);

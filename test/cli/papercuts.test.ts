@@ -32,11 +32,11 @@ describe('CLI papercuts', () => {
   it('compare on a missing file or a directory without results.json exits 2 naming it', async () => {
     const r = await daxlab(['compare', join(work, 'missing.json'), join(work, 'other.json')]);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain(`daxlab: error: compare: ${join(work, 'missing.json')} does not exist`);
+    expect(r.stderr).toContain(`daxlab: error: no such results: ${join(work, 'missing.json')}`);
     mkdirSync(join(work, 'empty-results'));
     const d = await daxlab(['compare', join(work, 'empty-results'), join(work, 'empty-results')]);
     expect(d.exitCode).toBe(2);
-    expect(d.stderr).toContain(`${join(work, 'empty-results', 'results.json')} does not exist`);
+    expect(d.stderr).toContain(`no such results: ${join(work, 'empty-results')}`);
   });
 
   it('list shows the catalogue without the test-only fault workload', async () => {

@@ -11,8 +11,8 @@ export interface SelftestProgram {
   name: string;
   /** The option without which the program has nothing to talk to. */
   needs: string;
-  /** Sources, relative to the kernel tree. */
-  sources: string[];
+  /** Alternative source sets, relative to the kernel tree, newest tree layout first: the first set whose files all exist is built. */
+  layouts: string[][];
 }
 
 /** What buildSelftests did: the programs built, and those skipped with the reason. */
@@ -25,7 +25,12 @@ export const SELFTEST_PROGRAMS: readonly SelftestProgram[] = [
   {
     name: 'gup_test',
     needs: 'CONFIG_GUP_TEST',
-    sources: ['tools/testing/selftests/mm/gup_test.c', 'tools/testing/selftests/mm/vm_util.c'],
+    layouts: [
+      // 6.3 and later: selftests/mm, with the shared helpers in vm_util.c.
+      ['tools/testing/selftests/mm/gup_test.c', 'tools/testing/selftests/mm/vm_util.c'],
+      // Up to 6.2 the directory was selftests/vm, and gup_test.c needed only its util.h (header-only).
+      ['tools/testing/selftests/vm/gup_test.c'],
+    ],
   },
 ];
 
@@ -34,22 +39,28 @@ export function selftestsFor(config: string): SelftestProgram[] {
   return SELFTEST_PROGRAMS.filter((p) => new RegExp(`^${p.needs}=y$`, 'm').test(config));
 }
 
-/** Pure: gcc's argv for one program, as tools/testing/selftests/mm/Makefile builds it. */
-export function selftestGccArgs(p: SelftestProgram, src: string, headers: string, out: string): string[] {
+/** Pure: the first of p's source layouts whose files all exist (per `exists`), or null when the tree has none. */
+export function sourcesIn(p: SelftestProgram, exists: (relPath: string) => boolean): string[] | null {
+  return p.layouts.find((files) => files.every(exists)) ?? null;
+}
+
+/** Pure: gcc's argv for one program from its sources, as tools/testing/selftests/mm (vm) Makefile builds it. */
+export function selftestGccArgs(sources: readonly string[], src: string, headers: string, out: string): string[] {
   return [
     '-Wall', '-O2', '-D_GNU_SOURCE=', '-U_FORTIFY_SOURCE', '-pthread',
     '-isystem', headers,
     '-I', src,
     '-I', join(src, 'tools/testing/selftests'),
     '-o', out,
-    ...p.sources.map((s) => join(src, s)),
+    ...sources.map((s) => join(src, s)),
   ];
 }
 
 /**
  * Install the tree's uapi headers into obj/usr/include (make headers) and compile the
- * programs the config calls for into outDir. A program whose sources this tree lacks (an older
- * layout) is skipped, and its workload then reports a skip.
+ * programs the config calls for into outDir, from the first source layout the tree has (mm/ since
+ * 6.3, vm/ before). A program none of whose layouts this tree has is skipped, and its workload then
+ * reports a skip.
  */
 export async function buildSelftests(
   src: string,
@@ -59,23 +70,24 @@ export async function buildSelftests(
   say: (m: string) => void = () => undefined,
 ): Promise<SelftestBuild> {
   const skipped: SelftestBuild['skipped'] = [];
-  const wanted = selftestsFor(config).filter((p) => {
-    const missing = p.sources.find((f) => !existsSync(join(src, f)));
-    if (missing) skipped.push({ name: p.name, why: `${missing} is not in this tree` });
-    return !missing;
-  });
+  const wanted: Array<{ p: SelftestProgram; sources: string[] }> = [];
+  for (const p of selftestsFor(config)) {
+    const sources = sourcesIn(p, (f) => existsSync(join(src, f)));
+    if (sources) wanted.push({ p, sources });
+    else skipped.push({ name: p.name, why: `none of ${p.layouts.map((l) => l[0]).join(', ')} is in this tree` });
+  }
   for (const s of skipped) say(`selftests: not building ${s.name}: ${s.why}`);
   if (wanted.length === 0) return { built: [], skipped };
-  say(`selftests: ${wanted.map((p) => p.name).join(', ')} (make headers, gcc)`);
+  say(`selftests: ${wanted.map((w) => w.p.name).join(', ')} (make headers, gcc)`);
   await run('make', ['-C', src, `O=${obj}`, 'ARCH=x86_64', 'headers'], { errorCode: 'BUILD_FAILED', what: 'install the kernel uapi headers (make headers)' });
   const headers = join(obj, 'usr/include');
   if (!existsSync(headers)) throw new DaxlabError('BUILD_FAILED', `make headers left no ${headers}`);
   await mkdir(outDir, { recursive: true });
-  for (const p of wanted) {
-    await run('gcc', selftestGccArgs(p, src, headers, join(outDir, p.name)), {
+  for (const { p, sources } of wanted) {
+    await run('gcc', selftestGccArgs(sources, src, headers, join(outDir, p.name)), {
       errorCode: 'BUILD_FAILED',
-      what: `compile selftest ${p.name} from ${p.sources.join(' ')}`,
+      what: `compile selftest ${p.name} from ${sources.join(' ')}`,
     });
   }
-  return { built: wanted.map((p) => p.name), skipped };
+  return { built: wanted.map((w) => w.p.name), skipped };
 }

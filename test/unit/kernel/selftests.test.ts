@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSelftests, selftestGccArgs, selftestsFor, SELFTEST_PROGRAMS } from '../../../src/kernel/selftests.js';
+import { buildSelftests, selftestGccArgs, selftestsFor, sourcesIn, SELFTEST_PROGRAMS } from '../../../src/kernel/selftests.js';
 
 describe('selftests', () => {
   it('builds gup_test only when the final config has CONFIG_GUP_TEST=y', () => {
@@ -12,7 +12,8 @@ describe('selftests', () => {
   });
 
   it('compiles from the tree with its installed uapi headers, as the mm selftest Makefile does', () => {
-    const args = selftestGccArgs(SELFTEST_PROGRAMS[0]!, '/t/src', '/t/obj/usr/include', '/out/gup_test');
+    const sources = sourcesIn(SELFTEST_PROGRAMS[0]!, () => true)!;
+    const args = selftestGccArgs(sources, '/t/src', '/t/obj/usr/include', '/out/gup_test');
     expect(args).toEqual([
       '-Wall', '-O2', '-D_GNU_SOURCE=', '-U_FORTIFY_SOURCE', '-pthread',
       '-isystem', '/t/obj/usr/include',
@@ -24,13 +25,24 @@ describe('selftests', () => {
     ]);
   });
 
+  it('takes the newest layout the tree has: selftests/mm (6.3+) first, else selftests/vm (6.1, 6.2)', () => {
+    const gup = SELFTEST_PROGRAMS.find((p) => p.name === 'gup_test')!;
+    const tree61 = new Set(['tools/testing/selftests/vm/gup_test.c', 'tools/testing/selftests/vm/util.h']);
+    expect(sourcesIn(gup, (f) => tree61.has(f))).toEqual(['tools/testing/selftests/vm/gup_test.c']);
+    const tree612 = new Set(['tools/testing/selftests/mm/gup_test.c', 'tools/testing/selftests/mm/vm_util.c']);
+    expect(sourcesIn(gup, (f) => tree612.has(f))).toEqual([...tree612]);
+    // An mm/ directory without vm_util.c is not a layout daxlab knows: the vm/ one is used if present.
+    expect(sourcesIn(gup, (f) => f === 'tools/testing/selftests/mm/gup_test.c')).toBeNull();
+  });
+
   it('skips, without running make, a program whose sources the tree lacks, and says why', async () => {
     const tree = mkdtempSync(join(tmpdir(), 'daxlab-selftests-'));
     try {
       const said: string[] = [];
       const r = await buildSelftests(tree, join(tree, 'obj'), 'CONFIG_GUP_TEST=y\n', join(tree, 'out'), (m) => said.push(m));
-      expect(r).toEqual({ built: [], skipped: [{ name: 'gup_test', why: 'tools/testing/selftests/mm/gup_test.c is not in this tree' }] });
-      expect(said).toEqual(['selftests: not building gup_test: tools/testing/selftests/mm/gup_test.c is not in this tree']);
+      const why = 'none of tools/testing/selftests/mm/gup_test.c, tools/testing/selftests/vm/gup_test.c is in this tree';
+      expect(r).toEqual({ built: [], skipped: [{ name: 'gup_test', why }] });
+      expect(said).toEqual([`selftests: not building gup_test: ${why}`]);
     } finally {
       rmSync(tree, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 #!/bin/bash
 # gup-longterm.sh BINDIR FILE MIB
-# Runs the kernel's own mm selftest gup_test (tools/testing/selftests/mm/gup_test.c, built
+# Runs the kernel's own mm selftest gup_test (tools/testing/selftests/mm/gup_test.c, vm/ before 6.3; built
 # from the kernel tree under test and shipped in BINDIR) three times:
 #   anon-longterm  -L on a private anonymous mapping: FOLL_LONGTERM pins work at all (control)
 #   dax-basic      -b on a MAP_SHARED mapping of FILE (DAX): short-term pins of DAX pages work (control)
@@ -8,7 +8,7 @@
 #                  fsdax VMAs, so gup_test reports "truncated (size: 0)". -W (no FOLL_WRITE) keeps
 #                  the other barrier, writable_file_mapping_allowed() (EFAULT for long-term write
 #                  pins of shared file mappings), out of the way: only the fsdax check can refuse.
-# Output: each run's KTAP between marker lines, then {"anon_exit":N,"basic_exit":N,"longterm_exit":N},
+# Output: each run's KTAP (plain result lines before 6.3) between marker lines, then {"anon_exit":N,"basic_exit":N,"longterm_exit":N},
 # or {"skip":"..."} when this kernel has no gup_test.
 set -uo pipefail
 

@@ -13,22 +13,29 @@ const PARAMS: Record<string, ParamDef> = {
   mib: { default: [2], description: 'Size of the DAX mapping gup_test pins, in MiB.' },
 };
 
-/** What one gup_test run reported: its KTAP, the bytes it pinned and its timing line. */
+/** What one gup_test run reported: its KTAP (or plain lines), the bytes it pinned and its timing line. */
 export interface GupRun {
   doc: KtapDocument;
+  /** 'ktap' since 6.3; 'plain' from older gup_test (tools/testing/selftests/vm), which printed bare lines. */
+  format: 'ktap' | 'plain';
   /** Bytes pinned: the "truncated (size: N)" figure, else the requested size. */
   pinnedBytes: number;
   getUs?: number;
   putUs?: number;
 }
 
-/** Pure: read one run's KTAP section; requested is the size gup_test was asked to pin. */
-export function readGupRun(ktap: string, requested: number): GupRun {
-  const doc = parseKtap(ktap);
+/**
+ * Pure: read one run's section; requested is the size gup_test was asked to pin. Since 6.3 gup_test
+ * prints KTAP with its results as "# " diagnostics; before (6.1, 6.2) it printed the same text as
+ * bare lines ("PIN_LONGTERM_BENCHMARK: Time: get:N put:N us, truncated (size: 0)") and no KTAP.
+ */
+export function readGupRun(text: string, requested: number): GupRun {
+  const doc = parseKtap(text);
+  const format = doc.version === null ? 'plain' : 'ktap';
   let pinnedBytes = requested;
   let getUs: number | undefined;
   let putUs: number | undefined;
-  for (const d of doc.diagnostics) {
+  for (const d of format === 'ktap' ? doc.diagnostics : doc.other) {
     const t = /truncated \(size: (\d+)\)/i.exec(d);
     if (t) pinnedBytes = Number(t[1]);
     const time = /Time: get:(\d+) put:(\d+) us/.exec(d);
@@ -37,7 +44,17 @@ export function readGupRun(ktap: string, requested: number): GupRun {
       putUs = Number(time[2]);
     }
   }
-  return { doc, pinnedBytes, getUs, putUs };
+  return { doc, format, pinnedBytes, getUs, putUs };
+}
+
+// A plain (pre-KTAP) run's result line: "<COMMAND>: Time: ..." for benchmarks, "<COMMAND>: done" for tests.
+const PLAIN_RESULT_RE = /^[A-Z_]+: (Time: get:\d+ put:\d+ us|done)/;
+
+/** Why a run's output cannot be judged, or null: a complete KTAP document, or a plain result line. */
+function runProblem(run: GupRun): string | null {
+  if (run.format === 'ktap') return ktapProblem(run.doc);
+  if (run.doc.other.some((l) => PLAIN_RESULT_RE.test(l))) return null;
+  return `printed neither KTAP nor a result line: ${run.doc.other.slice(-3).join(' | ') || 'nothing'}`;
 }
 
 function command(tc: TestCase, env: GuestEnv): string[] {
@@ -49,12 +66,12 @@ function command(tc: TestCase, env: GuestEnv): string[] {
   ];
 }
 
-/** One run's KTAP section read once, or why it cannot be judged. */
+/** One run's output section read once, or why it cannot be judged. */
 function readRun(name: string, stdout: string, section: string, exit: number, bytes: number): GupRun | string {
   const ktap = sectionBetween(stdout, 'KTAP', section);
   if (ktap === null) return `gup_test ${name} printed no output section`;
   const run = readGupRun(ktap, bytes);
-  const problem = ktapProblem(run.doc);
+  const problem = runProblem(run);
   if (problem) return `gup_test ${name}: ${problem}`;
   if (exit !== 0) return `gup_test ${name} exited with ${exit}`;
   return run;
@@ -97,9 +114,9 @@ function judge(_tc: TestCase, out: GuestOutput): Verdict {
 export const gupLongterm: Workload = {
   name: 'gup-longterm',
   description:
-    "Runs the kernel's own mm selftest gup_test (tools/testing/selftests/mm), compiled from the same " +
-    'tree as the kernel under test (CONFIG_GUP_TEST, /sys/kernel/debug/gup_test), and parses its KTAP ' +
-    'output. PIN_LONGTERM_BENCHMARK calls pin_user_pages(FOLL_LONGTERM) over a MAP_SHARED mapping of a ' +
+    "Runs the kernel's own mm selftest gup_test (tools/testing/selftests/mm; selftests/vm before 6.3), " +
+    'compiled from the same tree as the kernel under test (CONFIG_GUP_TEST, /sys/kernel/debug/gup_test), ' +
+    'and parses its KTAP output (plain result lines before 6.3). PIN_LONGTERM_BENCHMARK calls pin_user_pages(FOLL_LONGTERM) over a MAP_SHARED mapping of a ' +
     'file on the DAX filesystem; check_vma_flags() in mm/gup.c must refuse it (vma_is_fsdax), so nothing ' +
     'is pinned. The pin is read-only (-W) so that the fsdax check is the only thing that can refuse it ' +
     '(long-term write pins of shared file mappings are refused anyway, with EFAULT). Controls: the same long-term pin of anonymous memory pins every page, and a short-term ' +

@@ -68,6 +68,22 @@ describe('gup-longterm', () => {
     expect(judge(stdout(GOOD, { anon: 0, basic: 0, longterm: 1 })).reason).toBe('gup_test -L (DAX) exited with 1');
   });
 
+  it('reads the plain output of gup_test before 6.3 (selftests/vm, no KTAP), as 6.1 prints it', () => {
+    const plain = (cmd: string, size?: number) => {
+      if (cmd === 'PIN_BASIC_TEST') return `${cmd}: done${size === undefined ? '' : `\nTruncated (size: ${size})`}`;
+      return `${cmd}: Time: get:1200 put:300 us${size === undefined ? '' : `, truncated (size: ${size})`}`;
+    };
+    expect(readGupRun(plain('PIN_LONGTERM_BENCHMARK', 0), BYTES)).toMatchObject({ format: 'plain', pinnedBytes: 0, getUs: 1200, putUs: 300 });
+    expect(readGupRun(plain('PIN_BASIC_TEST', 4096), BYTES)).toMatchObject({ format: 'plain', pinnedBytes: 4096 });
+    const good = { anon: plain('PIN_LONGTERM_BENCHMARK'), basic: plain('PIN_BASIC_TEST'), longterm: plain('PIN_LONGTERM_BENCHMARK', 0) };
+    expect(judge(stdout(good))).toMatchObject({ status: 'pass', timings: { anonLongtermGetMs: 1.2, daxLongtermGetMs: 1.2 } });
+    expect(judge(stdout({ ...good, longterm: plain('PIN_LONGTERM_BENCHMARK') })).status).toBe('fail');
+    // A run that died before its result line (6.1 gup_test calls perror("ioctl") and exits 1).
+    expect(judge(stdout({ ...good, basic: 'ioctl: Bad address' }, { anon: 0, basic: 1, longterm: 0 })).reason).toBe(
+      'gup_test -b (DAX): printed neither KTAP nor a result line: ioctl: Bad address',
+    );
+  });
+
   it('skips with the reason the guest gives when the kernel has no gup_test', () => {
     const v = judge('{"skip":"the kernel under test has no gup_test selftest (built without CONFIG_GUP_TEST: add the gup_test config fragment)"}\n');
     expect(v.status).toBe('skip');

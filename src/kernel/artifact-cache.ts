@@ -11,6 +11,7 @@ import { artifactDir, artifactLock } from './cache-dir.js';
 import { cacheIoError, isFsError } from './cache-io.js';
 import { fsyncPath, fsyncTree, manifestOf, manifestProblem, META_FILE, type Manifest } from './entry-files.js';
 import { acquireLock, type Release } from './lock.js';
+import { releaseFromBzImage } from './release.js';
 
 /** A built kernel ready to boot. */
 export interface KernelArtifact {
@@ -36,6 +37,8 @@ export interface ArtifactMeta {
   selftests?: string[];
   /** sha256 and size of every file of the entry but meta.json (missing in entries of older daxlabs). */
   files?: Manifest;
+  /** `make kernelrelease` of the image, e.g. "6.1.192" (missing in entries from before it was recorded). */
+  kernelRelease?: string;
 }
 
 const held = new Map<string, Promise<Release>>();
@@ -82,7 +85,9 @@ export async function lookupArtifact(root: string, key: string, onCorrupt?: (why
   try {
     const meta = await verifyEntry(dir, key);
     await markUsed(dir);
-    return entry(dir, key, meta);
+    // Entries from before the release was recorded: the image carries it in its setup header.
+    const kernelRelease = meta.kernelRelease ?? releaseFromBzImage(await readFile(join(dir, 'bzImage'))) ?? undefined;
+    return entry(dir, key, kernelRelease ? { ...meta, kernelRelease } : meta);
   } catch (err) {
     onCorrupt?.(`cache entry ${dir} is corrupt (${(err as Error).message}); rebuilding`);
     await rm(dir, { recursive: true, force: true });

@@ -20,6 +20,7 @@ import { withPrivateFile } from './private-file.js';
 import { acquireLock, describeHolder } from './lock.js';
 import { makeBzImage } from './make.js';
 import { applyPatches } from './patches.js';
+import { releaseFromObjDir } from './release.js';
 import { buildSelftests } from './selftests.js';
 import { ensureTree, resetTree, resolveSource } from './source.js';
 
@@ -177,6 +178,7 @@ async function buildOrFetch(spec: KernelSpec, o: BuildOptions): Promise<BuildRes
     });
     const selftestDir = join(obj, 'daxlab-selftests');
     const selftests = await buildSelftests(paths.src, obj, finalConfig, selftestDir, say);
+    const kernelRelease = (await releaseFromObjDir(obj)) ?? undefined;
     const seconds = (Date.now() - started) / 1000;
     const files = { image, config: objConfig, log: logFile, selftests: { dir: selftestDir, names: selftests.built } };
     const artifact = await storeArtifact(o.cacheRoot, key, files, {
@@ -184,6 +186,7 @@ async function buildOrFetch(spec: KernelSpec, o: BuildOptions): Promise<BuildRes
       source: source.identity,
       patches: spec.patches.map((p) => basename(p)),
       buildSeconds: seconds,
+      ...(kernelRelease ? { kernelRelease } : {}),
     });
     return { artifact, cached: false, seconds };
   } finally {

@@ -79,6 +79,23 @@ describe('storeArtifact / lookupArtifact', () => {
     expect(existsSync(stored.dir)).toBe(false);
   });
 
+  it('records the kernel release; an older entry without it gets it from the bzImage header', async () => {
+    const { root, files, meta } = setup();
+    const withRelease = await storeArtifact(root, KEY, files, { ...meta, kernelRelease: '6.1.192' });
+    expect((await lookupArtifact(root, KEY))?.meta.kernelRelease).toBe('6.1.192');
+    // A bzImage-shaped file: "HdrS", protocol 2.15, kernel_version -> "6.12.118 (...)".
+    const image = Buffer.alloc(0x1000);
+    image.write('HdrS', 0x202, 'latin1');
+    image.writeUInt16LE(0x020f, 0x206);
+    image.writeUInt16LE(0x300, 0x20e);
+    image.write('6.12.118 (root@daxlab) #1\0', 0x500, 'latin1');
+    writeFileSync(files.image, image);
+    const old = await storeArtifact(root, KEY, files, meta);
+    expect(withRelease.meta.kernelRelease).toBe('6.1.192');
+    expect(old.meta.kernelRelease).toBeUndefined();
+    expect((await lookupArtifact(root, KEY))?.meta.kernelRelease).toBe('6.12.118');
+  });
+
   it('misses silently when there is no entry', async () => {
     const { root } = setup();
     const r = reports();

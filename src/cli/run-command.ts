@@ -82,6 +82,7 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
   let accel: 'kvm' | 'tcg' = 'tcg';
   // What each kernel is (source, patches, fragments), completed with its build once built.
   const kernelInfos = new Map(plan.kernels.map((k) => [k.label, kernelInfo(k)]));
+  let kernelRelease: string | undefined;
   const summaryOf = (exitCode: number): RunSummary => ({
     plan: plan.name,
     kernel: kernels,
@@ -93,6 +94,7 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
     exitCode,
     ...(findings.length > 0 ? { findings } : {}),
     kernels: [...kernelInfos.values()],
+    ...(kernelRelease ? { kernelRelease } : {}),
   });
   // Cases that run at once end in any order; the reports list them in plan order.
   const order = new Map(cases.map((c, i) => [`${c.kernel}@${c.target}:${c.id}`, i]));
@@ -126,7 +128,9 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
           cacheRoot: cacheRoot(), logDir: buildDir(kernel.label), jobs: makeJobs, timeoutMs: plan.timeouts.buildSec * 1000,
           onProgress: say, signal: abort.signal,
         });
-        say(`${b.cached ? 'cache hit' : 'built'} in ${b.seconds.toFixed(1)} s: ${b.artifact.image}`);
+        const release = b.artifact.meta.kernelRelease;
+        kernelRelease ??= release;
+        say(`${b.cached ? 'cache hit' : 'built'} in ${b.seconds.toFixed(1)} s: ${b.artifact.image} (${release ?? 'release unknown'})`);
         kernelInfos.set(kernel.label, kernelInfo(kernel, b));
         return b;
       },

@@ -61,6 +61,11 @@ export interface KnownIssue {
   reason: string;
   /** Where the issue is tracked: a URL, a commit or a mailing-list thread. */
   ref: string;
+  /**
+   * Kernel releases the entry applies to (plan key `kernels`): ranges such as "6.1" or ">=6.12 <6.15",
+   * any of which may hold (see kernel-range.ts). Absent: every kernel.
+   */
+  kernels?: string[];
 }
 
 export interface Plan {

@@ -1,7 +1,16 @@
 // Known issues: a plan's expected failures turn a matching fail into xfail and flag a matching pass as xpass.
 import { globMatches } from '../plan/glob.js';
+import { releaseInRanges } from '../plan/kernel-range.js';
 import type { KnownIssue } from '../plan/types.js';
 import type { CaseResult } from './types.js';
+
+/**
+ * The entries that apply to a kernel release: unscoped ones always, scoped ones (`kernels`) when the
+ * release lies in one of their ranges. With no release known (null), only the unscoped ones.
+ */
+export function knownIssuesFor(known: readonly KnownIssue[], release: string | null): KnownIssue[] {
+  return known.filter((k) => !k.kernels || (release !== null && releaseInRanges(release, k.kernels)));
+}
 
 /** The first entry whose case glob matches the id, if any. */
 export function findKnownIssue(id: string, known: readonly KnownIssue[]): KnownIssue | undefined {

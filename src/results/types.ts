@@ -112,6 +112,8 @@ export interface RunSummary {
   findings?: KlogFinding[];
   /** The kernels tested (absent in results written before this field existed). */
   kernels?: KernelInfo[];
+  /** The built kernel's release ("6.1.192"), which known-issue version scopes were matched against. */
+  kernelRelease?: string;
 }
 
 /** Reporter hooks; every hook is optional and called through a dispatcher that catches errors. */

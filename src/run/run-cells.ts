@@ -8,6 +8,7 @@ import type { KernelSpec, Plan } from '../plan/types.js';
 import type { EventLog } from '../results/jsonl.js';
 import type { CaseResult, KlogFinding, Reporter } from '../results/types.js';
 import type { RunTarget } from '../targets/types.js';
+import { knownIssuesFor } from '../results/known.js';
 import { unrunResult } from './case-result.js';
 import { cellName, type Cell } from './cells.js';
 import { runPlanCases } from './run-plan.js';
@@ -108,7 +109,13 @@ export async function runCells(d: RunCellsDeps): Promise<{ accel: 'kvm' | 'tcg' 
 
 // One cell: boot on its target, run its cases (lanes, reboots), as runPlanCases does.
 async function runCell(d: RunCellsDeps, cell: Cell, target: RunTarget, b: BuildResult): Promise<'kvm' | 'tcg'> {
-  const plan = { ...d.plan, kernel: cell.kernel };
+  // Known issues scoped to kernel versions apply only when the built release is in their range.
+  const release = b.artifact.meta.kernelRelease ?? null;
+  const known = knownIssuesFor(d.plan.known, release);
+  if (known.length !== d.plan.known.length) {
+    await d.reporter.onStage?.('known', `${known.length} of ${d.plan.known.length} known issues apply to ${cell.kernel.label} (${release ?? 'release unknown'})`);
+  }
+  const plan = { ...d.plan, kernel: cell.kernel, known };
   const boot = await target.booter(plan, b);
   let boots = 0;
   await d.reporter.onStage?.('run', `${cellName({ kernel: cell.kernel.label, target: cell.target })}: ${cell.cases.length} cases`);

@@ -64,7 +64,7 @@ describe('parsePlanText: known', () => {
     expect(triples(issues)).toEqual([
       [2, 'known[0].reason', "missing required key 'reason'"],
       [2, 'known[0].ref', "missing required key 'ref'"],
-      [3, 'known[0].why', "unknown key 'why'; expected one of: case, reason, ref"],
+      [3, 'known[0].why', "unknown key 'why'; expected one of: case, reason, ref, kernels"],
       [4, 'known[1].case', "missing required key 'case'"],
       [4, 'known[1].reason', "missing required key 'reason'"],
     ]);
@@ -106,6 +106,52 @@ describe('parsePlanText: known', () => {
   it('reports a duplicate case glob', () => {
     const { issues } = parseLines('known:', '  - { case: "*", reason: a, ref: x }', '  - { case: "*", reason: b, ref: y }');
     expect(triples(issues)).toEqual([[3, 'known[1].case', "duplicate known issue for case '*'"]]);
+  });
+
+  it('reads kernels: one range or a list of them, unquoted versions kept as written', () => {
+    const { plan, issues } = parseLines(
+      'known:',
+      '  - { case: "*", reason: a, ref: x, kernels: ">=6.12   <6.15" }',
+      '  - { case: "*", reason: b, ref: y, kernels: [6.1, 6.10, "=6.6.60"] }',
+      '  - { case: "*", reason: c, ref: z }',
+    );
+    expect(issues).toEqual([]);
+    expect(plan?.known.map((k) => k.kernels)).toEqual([['>=6.12 <6.15'], ['6.1', '6.10', '=6.6.60'], undefined]);
+  });
+
+  it('allows the same glob once per kernel scope, and reports a repeated scope', () => {
+    const ok = parseLines('known:', '  - { case: "*", reason: a, ref: x, kernels: "6.1" }', '  - { case: "*", reason: b, ref: y, kernels: ">=6.12" }', '  - { case: "*", reason: c, ref: z }');
+    expect(ok.issues).toEqual([]);
+    const dup = parseLines('known:', '  - { case: "*", reason: a, ref: x, kernels: "6.1" }', '  - { case: "*", reason: b, ref: y, kernels: ["6.1"] }');
+    expect(triples(dup.issues)).toEqual([[3, 'known[1].case', "duplicate known issue for case '*' and kernels 6.1"]]);
+  });
+
+  it('reports bad kernels values with file, line and field', () => {
+    const { plan, issues } = parseLines(
+      'known:',
+      '  - case: "*"',
+      '    reason: a',
+      '    ref: x',
+      '    kernels: ">=6.x <6.15"',
+      '  - case: "*"',
+      '    reason: b',
+      '    ref: y',
+      '    kernels:',
+      '      - "6.1"',
+      '      - true',
+      '      - "6.1 || 6.12"',
+      '  - { case: "*", reason: c, ref: z, kernels: [] }',
+      '  - { case: "*", reason: d, ref: w, kernels: { min: 6.1 } }',
+    );
+    expect(plan).toBeUndefined();
+    expect(issues.every((i) => i.file === '/plans/plan.yaml')).toBe(true);
+    expect(triples(issues)).toEqual([
+      [5, 'known[0].kernels', "'>=6.x' is not a version comparator; expected a version (6.1, 6.12.3), optionally after =, >=, >, <= or <"],
+      [11, 'known[1].kernels[1]', 'expected a string, got boolean true'],
+      [12, 'known[1].kernels[2]', "'||' is not a version comparator; expected a version (6.1, 6.12.3), optionally after =, >=, >, <= or <"],
+      [13, 'known[2].kernels', 'expected at least one version range, such as 6.1 or ">=6.12 <6.15"'],
+      [14, 'known[3].kernels', 'expected a list, got a mapping'],
+    ]);
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KnownIssue } from '../../../src/plan/types.js';
 import { compareRuns } from '../../../src/results/compare.js';
 import { formatCaseLine } from '../../../src/results/console.js';
-import { applyKnownIssues, findKnownIssue } from '../../../src/results/known.js';
+import { applyKnownIssues, findKnownIssue, knownIssuesFor } from '../../../src/results/known.js';
 import { toJUnit } from '../../../src/results/junit.js';
 import { timingStats } from '../../../src/results/stats.js';
 import { formatSummary, knownLine } from '../../../src/results/summary.js';
@@ -20,6 +20,30 @@ const WARN = 'kernel log: WARNING at ../src/fs/dax.c:390 dax_disassociate_entry'
 function unlink(over: Partial<CaseResult> = {}): CaseResult {
   return result({ id: ID, workload: 'pin-unlink', params: { mode: 'close' }, timings: { pinMs: 510 }, ...over });
 }
+
+describe('knownIssuesFor', () => {
+  const scoped: KnownIssue[] = [
+    { case: '*/pin-munmap/*', reason: 'any kernel', ref: 'a' },
+    { case: '*/pin-unlink/*', reason: 'before the refcount series', ref: 'b', kernels: ['6.1', '>=6.12 <6.15'] },
+    { case: '*/pin-race/*', reason: 'only 6.1', ref: 'c', kernels: ['6.1'] },
+  ];
+
+  it("keeps unscoped entries and those whose ranges hold the kernel's release", () => {
+    expect(knownIssuesFor(scoped, '6.1.192').map((k) => k.ref)).toEqual(['a', 'b', 'c']);
+    expect(knownIssuesFor(scoped, '6.12.118').map((k) => k.ref)).toEqual(['a', 'b']);
+    expect(knownIssuesFor(scoped, '6.15.0').map((k) => k.ref)).toEqual(['a']);
+  });
+
+  it('with no release known, applies only the unscoped entries', () => {
+    expect(knownIssuesFor(scoped, null).map((k) => k.ref)).toEqual(['a']);
+  });
+
+  it('so a 6.1-only failure stays a FAIL on 6.12', () => {
+    const race = result({ id: 'ext4/pin-race/index=0#1', workload: 'pin-race', status: 'fail', reason: 'r' });
+    expect(applyKnownIssues(race, knownIssuesFor(scoped, '6.12.118')).status).toBe('fail');
+    expect(applyKnownIssues(race, knownIssuesFor(scoped, '6.1.192')).status).toBe('xfail');
+  });
+});
 
 describe('applyKnownIssues', () => {
   it('turns a matching fail into xfail, keeping the reason behind "known issue: "', () => {

@@ -1,6 +1,7 @@
 // One long-lived bash on an SSH channel that runs framed commands one at a time.
 import type { Client, ClientChannel } from 'ssh2';
 import { DaxlabError } from '../errors.js';
+import { CommandLostError } from './command-lost.js';
 import { FrameParser, frameCommand, marker, shellInit } from './framing.js';
 import type { ExecResult } from './types.js';
 
@@ -48,7 +49,7 @@ export class PersistentShell {
   /** Run one command; never call again before the previous promise settles. */
   run(argv: readonly string[], timeoutMs: number): Promise<ExecResult> {
     const mark = marker(this.nonce, ++this.seq);
-    return this.send(frameCommand(argv, mark), mark, timeoutMs, argv.join(' '));
+    return this.send(frameCommand(argv, mark), mark, timeoutMs, argv.join(' '), argv);
   }
 
   /** Close the channel (idempotent). */
@@ -57,7 +58,7 @@ export class PersistentShell {
     this.die('the guest shell was closed');
   }
 
-  private send(input: string, mark: string, timeoutMs: number, what: string): Promise<ExecResult> {
+  private send(input: string, mark: string, timeoutMs: number, what: string, argv?: readonly string[]): Promise<ExecResult> {
     if (this.dead) return Promise.reject(new DaxlabError('GUEST_FAILED', 'the guest shell is gone'));
     const parser = new FrameParser(mark);
     const started = performance.now();
@@ -92,7 +93,11 @@ export class PersistentShell {
         onDead: (why) => {
           timers.forEach(clearTimeout);
           this.current = undefined;
-          reject(new DaxlabError('GUEST_FAILED', `${why} while running: ${what}`));
+          if (!argv) return reject(new DaxlabError('GUEST_FAILED', `${why} while running: ${what}`));
+          // Keep what the command had printed: the lost-guest report shows its tail.
+          const out = parser.partial();
+          const command = { argv: [...argv], durationMs: performance.now() - started, stdout: out.stdout.toString(), stderr: out.stderr.toString() };
+          reject(new CommandLostError(`${why} while running: ${what}`, command));
         },
       };
       this.channel.write(input);

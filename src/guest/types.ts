@@ -20,6 +20,16 @@ export interface ExecResult {
   durationMs: number;
 }
 
+/** A guest command the host lost track of (timed out, or the connection ended): what it had printed so far. */
+export interface RunningCommand {
+  argv: string[];
+  /** How long it had run, on the host's clock, in milliseconds. */
+  durationMs: number;
+  /** Its stdout and stderr up to that moment. */
+  stdout: string;
+  stderr: string;
+}
+
 /** Why a session ended. */
 export interface SessionClosed {
   reason: string;

@@ -3,6 +3,7 @@
 // the kernel side (log lines, lost records, taint) completes the verdict.
 import { join } from 'node:path';
 import { DaxlabError } from '../errors.js';
+import type { RunningCommand } from '../guest/types.js';
 import type { TestCase } from '../plan/types.js';
 import type { CaseResult, KlogFinding } from '../results/types.js';
 import type { GuestEnv, Workload } from '../workloads/types.js';
@@ -15,7 +16,11 @@ import type { KlogLedger } from './klog-ledger.js';
 
 /** A case ran into its timeout: the guest may be stuck, so the runner collects stacks and reboots. */
 export class CaseTimeoutError extends DaxlabError {
-  constructor(readonly timeoutSec: number) {
+  constructor(
+    readonly timeoutSec: number,
+    /** The command that ran into the timeout, with what it printed before it was killed. */
+    readonly command?: RunningCommand,
+  ) {
     super('GUEST_FAILED', `case timed out after ${timeoutSec} s (plan timeouts.case)`);
   }
 }
@@ -58,7 +63,7 @@ export async function runCase(guest: GuestExec, tc: TestCase, workload: Workload
   const argv = [join(o.guestScripts, 'run-case.sh'), mark, String(o.ledger.cursor), ...workload.command(tc, env)];
   const out = await guest.exec(argv, { timeoutMs: tc.timeoutSec * 1000 });
   const durationMs = Date.now() - started.getTime();
-  if (out.timedOut) throw new CaseTimeoutError(tc.timeoutSec);
+  if (out.timedOut) throw new CaseTimeoutError(tc.timeoutSec, { argv, durationMs, stdout: out.stdout, stderr: out.stderr });
   const split = splitCaseOutput(out.stdout);
   // run-case.sh itself was killed (the OOM killer, an oops in its shell): read the log separately.
   const trailer: CaseTrailer = split.trailer ?? { ...(await readKlogState(guest, o.guestScripts, o.ledger.cursor)), taintBefore: -1 };

@@ -76,6 +76,8 @@ export async function runCells(d: RunCellsDeps): Promise<{ accel: 'kvm' | 'tcg' 
     });
   }
   const used = new Map<string, number>();
+  // A cell that throws (the results directory failed, a target broke) ends the run once the others end.
+  const failures: unknown[] = [];
   while (pending.length > 0 || running.size > 0) {
     for (const cell of [...pending]) {
       if (d.signal.aborted) break;
@@ -89,14 +91,15 @@ export async function runCells(d: RunCellsDeps): Promise<{ accel: 'kvm' | 'tcg' 
         continue;
       }
       used.set(cell.target, (used.get(cell.target) ?? 0) + 1);
-      const p: Promise<void> = runCell(d, cell, target, b.ok).then((a) => void (accel = a)).finally(() => {
+      const p: Promise<void> = runCell(d, cell, target, b.ok).then((a) => void (accel = a), (err: unknown) => void failures.push(err)).finally(() => {
         running.delete(p);
         used.set(cell.target, used.get(cell.target)! - 1);
         wake();
       });
       running.add(p);
     }
-    if (d.signal.aborted && running.size === 0) break;
+    if ((d.signal.aborted || failures.length > 0) && running.size === 0) break;
+    if (failures.length > 0) pending.length = 0;
     if (pending.length === 0 && running.size === 0) break;
     await new Promise<void>((resolve) => {
       wake = resolve;
@@ -104,6 +107,7 @@ export async function runCells(d: RunCellsDeps): Promise<{ accel: 'kvm' | 'tcg' 
     });
   }
   await buildChain;
+  if (failures.length > 0) throw failures[0];
   return { accel };
 }
 

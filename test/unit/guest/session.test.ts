@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DaxlabError } from '../../../src/errors.js';
+import { CommandLostError } from '../../../src/guest/command-lost.js';
 import { generateEd25519, publicBlob } from '../../../src/guest/keys.js';
 import { connectGuest } from '../../../src/guest/session.js';
 import type { GuestSession } from '../../../src/guest/types.js';
@@ -42,6 +43,30 @@ describe('GuestSession over a local ssh2 server', () => {
     expect((await session.exec(['echo', 'ok'], { timeoutMs: 5_000 })).stdout).toBe('ok\n');
     const left = await session.exec(['sh', '-c', 'pgrep -f "sleep 3[78]" || true'], { timeoutMs: 5_000 });
     expect(left.stdout).toBe('');
+  });
+
+  it('keeps what a timed-out command printed before it was killed', async () => {
+    session = await connect();
+    const r = await session.exec(['sh', '-c', 'echo started; echo "stuck here" >&2; sleep 39'], { timeoutMs: 500 });
+    expect(r).toMatchObject({ timedOut: true, stdout: 'started\n' });
+    // Then bash's own job report ("... Killed  sh -c ...").
+    expect(r.stderr).toMatch(/^stuck here\n.*Killed/s);
+  });
+
+  it('a command cut off by a lost connection fails with its argv, run time and output so far', async () => {
+    session = await connect();
+    const running = session.exec(['sh', '-c', 'echo "about to hang"; echo "last words" >&2; sleep 5'], { timeoutMs: 10_000 });
+    setTimeout(() => sshd.dropAll(), 400);
+    const err = await running.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CommandLostError);
+    const lost = err as CommandLostError;
+    expect(lost.code).toBe('GUEST_FAILED');
+    expect(lost.command).toMatchObject({
+      argv: ['sh', '-c', 'echo "about to hang"; echo "last words" >&2; sleep 5'],
+      stdout: 'about to hang\n',
+      stderr: 'last words\n',
+    });
+    expect(lost.command.durationMs).toBeGreaterThan(300);
   });
 
   it('passes stdin through a one-shot channel', async () => {

@@ -101,7 +101,7 @@ export function fakeVm(log: string[], n: number, onCaseStart?: () => void, k: Fa
       pending.push('WARNING: CPU: 0 PID: 1 at daxlab/fault.sh:1 daxlab_fault_between_cases');
       return { exitCode: 0, stdout: trailer(), stderr: '' };
     }
-    if (kind === 'hang') return { exitCode: 137, stdout: '', stderr: '', timedOut: true };
+    if (kind === 'hang') return { exitCode: 137, stdout: 'step 1\nstep 2\n', stderr: 'waiting\n', timedOut: true };
     if (/#1\d\d$/.test(id)) {
       exited = true;
       throw new DaxlabError('GUEST_FAILED', 'the ssh connection closed');
@@ -119,7 +119,7 @@ export function fakeVm(log: string[], n: number, onCaseStart?: () => void, k: Fa
     exitStatus: () => (exited ? { code: null, signal: 'SIGKILL' } : null),
     disconnected: () => exited,
     panicText: () => panic,
-    serialTail: () => [],
+    serialTail: () => ['[ 9.0] daxlab: begin x', ''],
     dumpStacks: async () => ['sysrq: Show Blocked State'],
     shutdown: async () => void log.push(`vm${n}: shutdown`),
     timings: { kernelInitMs: 1, readyMs: 2 },

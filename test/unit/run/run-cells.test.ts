@@ -45,7 +45,7 @@ async function run(p: Plan, targets: RunTarget[], o: { failBuild?: string; multi
     build: async (k, jobs) => {
       builds.push(`${k.label} -j${jobs}`);
       if (k.label === o.failBuild) throw new DaxlabError('PATCH_FAILED', 'patch x.patch does not apply');
-      return { artifact: { image: `/k/${k.label}/bzImage` }, cached: false, seconds: 1 } as unknown as BuildResult;
+      return { artifact: { image: `/k/${k.label}/bzImage`, meta: { kernelRelease: '6.12.118' } }, cached: false, seconds: 1 } as unknown as BuildResult;
     },
     serialLog: (c, n) => `/r/${c.kernel.label}@${c.target}.${n}.log`,
   });
@@ -92,5 +92,12 @@ describe('runCells', () => {
       'skip: QEMU 7.2 has no DAX window', 'skip: QEMU 7.2 has no DAX window',
     ]);
     expect(r.builds).toHaveLength(1);
+  });
+});
+
+describe('runCells errors', () => {
+  it('rethrows a cell that failed (a broken target), after the others end', async () => {
+    const broken: RunTarget = { ...target('local', 1, []), booter: async () => { throw new DaxlabError('RESULTS_IO', 'disk full'); } };
+    await expect(run(plan(['k'], ['local']), [broken])).rejects.toThrow(/disk full/);
   });
 });

@@ -52,12 +52,17 @@ describe('runPlanCases with lost guests', () => {
     expect(r.log).toEqual(['vm1: ext4/fault/kind=ok#1', 'vm1: ext4/fault/kind=panic#1', 'vm1: shutdown', 'vm2: ext4/fault/kind=ok#2', 'vm2: shutdown']);
   });
 
-  it('errors a timed-out case with stacks and reboots', async () => {
+  it('errors a timed-out case with the command, its last output, the console and stacks, and reboots', async () => {
     const r = await run([tc('hang'), tc('ok')]);
-    expect(r.lines).toEqual([
-      'ext4/fault/kind=hang#1 error: case timed out after 1 s (plan timeouts.case); task stacks (sysrq w, t) attached',
-      'ext4/fault/kind=ok#1 pass: no fault injected',
-    ]);
+    expect(r.lines[0]).toMatch(
+      new RegExp(
+        '^ext4/fault/kind=hang#1 error: case timed out after 1 s \\(plan timeouts\\.case\\): the guest was running ' +
+          "`/run/bin/run-case.sh 'ext4/fault/kind=hang#1' 1 /run/bin/fault.sh hang /run/daxlab/ext4` for \\d+\\.\\d s; " +
+          'it last printed "step 2" on stdout and "waiting" on stderr; console last said "\\[ 9\\.0\\] daxlab: begin x"; ' +
+          'task stacks \\(sysrq w, t\\) attached$',
+      ),
+    );
+    expect(r.lines[1]).toBe('ext4/fault/kind=ok#1 pass: no fault injected');
     expect(r.boots).toBe(2);
   });
 

@@ -1,57 +1,78 @@
-// Which racing operations must wait for a pinned DAX page, per filesystem, as
-// read in the 6.12 source (linux-source-6.12, 6.12.117). The pin-race judge
-// applies the timing oracle to 'waits' and skips 'unsupported'.
+// Which racing operations must wait for a pinned DAX page, per filesystem, as read in the kernel
+// source of each series daxlab runs: Debian's linux-source-6.12 (6.12.117/118) and
+// linux-source-6.1 (6.1.192). The pin-race judge applies the timing oracle to 'waits' and skips
+// 'unsupported'. The rules are the same in both series; the call chains differ (ext4_fallocate
+// breaks layouts once before its mode dispatch in 6.12, in each mode's helper in 6.1), so each
+// cell cites both. Kernels outside CHECKED_SERIES are judged by the same rules without that check.
 //
 // Every 'waits' entry ends in dax_layout_busy_page(mapping), which is
-// dax_layout_busy_page_range(mapping, 0, LLONG_MAX) (fs/dax.c): it scans the
-// whole file, so the call waits even when the pinned page lies outside the
-// range it changes (wholeFile: true). Both waits are ___wait_var_event(...,
-// TASK_INTERRUPTIBLE, ...): a signal ends them with -ERESTARTSYS (see pin-signal).
+// dax_layout_busy_page_range(mapping, 0, LLONG_MAX) (fs/dax.c, the same in 6.1 and 6.12): it
+// scans the whole file, so the call waits even when the pinned page lies outside the range it
+// changes (wholeFile: true), provided the file is still mapped (!mapping_mapped() returns at once:
+// see the pin-munmap known issue). Both waits are ___wait_var_event(&page->_refcount, refcount
+// == 1, TASK_INTERRUPTIBLE, ...): a signal ends them with -ERESTARTSYS (see pin-signal).
 import type { FsName } from '../plan/types.js';
 import type { RaceName } from './pin-race-params.js';
+
+/** The kernel series whose source every cell was checked against. */
+export const CHECKED_SERIES = ['6.1', '6.12'] as const;
+/** One checked series. */
+export type Series = (typeof CHECKED_SERIES)[number];
 
 /** 'waits': the call must not return before the pin is released; 'unsupported': the fs refuses it. */
 export type WaitRule = 'waits' | 'unsupported';
 
-/** One table cell: the rule, its scope, and the kernel path it was read from. */
+/** One table cell: the rule, its scope, and the kernel path it was read from in each series. */
 export interface WaitEntry {
   rule: WaitRule;
   /** True when a pin anywhere in the file is waited for, not only one in the changed range. */
   wholeFile: boolean;
   /** The 6.12 call chain that decides the rule. */
   via: string;
+  /** The call chain per checked series (via is the 6.12 one). */
+  chains: Record<Series, string>;
 }
 
-const EXT4_FALLOCATE =
+// ext4_fallocate (fs/ext4/extents.c). 6.12 (Debian has the fallocate rework backported): one
+// ext4_break_layouts under the invalidate lock before the mode dispatch. 6.1: each mode's helper
+// takes the invalidate lock and breaks layouts itself, after inode_dio_wait.
+const EXT4_FALLOCATE_612 =
   'ext4_fallocate (fs/ext4/extents.c) -> ext4_break_layouts (fs/ext4/inode.c) under the invalidate lock, before the mode dispatch';
-const XFS_FALLOCATE =
-  'xfs_file_fallocate (fs/xfs/xfs_file.c) -> xfs_break_layouts(BREAK_UNMAP) -> xfs_break_dax_layouts (fs/xfs/xfs_inode.c), before the mode switch';
-const XFS_SETATTR =
-  'xfs_vn_setattr (fs/xfs/xfs_iops.c), ATTR_SIZE -> xfs_break_layouts(BREAK_UNMAP) -> xfs_break_dax_layouts';
-const XFS_REMAP =
+const ext4Fallocate61 = (helper: string) =>
+  `ext4_fallocate (fs/ext4/extents.c) -> ${helper} -> ext4_break_layouts (fs/ext4/inode.c) under the invalidate lock`;
+const EXT4_SETATTR = 'ext4_setattr (fs/ext4/inode.c), ATTR_SIZE -> ext4_break_layouts';
+const xfsFallocate = (breakIn: string) =>
+  `xfs_file_fallocate (fs/xfs/xfs_file.c) -> xfs_break_layouts(BREAK_UNMAP) -> xfs_break_dax_layouts (${breakIn}), before the mode switch`;
+const xfsSetattr = (breakIn: string) =>
+  `xfs_vn_setattr (fs/xfs/xfs_iops.c), ATTR_SIZE -> xfs_break_layouts(BREAK_UNMAP) -> xfs_break_dax_layouts (${breakIn})`;
+const xfsRemap = (breakIn: string) =>
   'xfs_file_remap_range -> xfs_reflink_remap_prep (fs/xfs/xfs_reflink.c) -> xfs_ilock2_io_mmap -> ' +
-  'xfs_mmaplock_two_inodes_and_break_dax_layout (fs/xfs/xfs_inode.c): xfs_break_dax_layouts on the ' +
+  `xfs_mmaplock_two_inodes_and_break_dax_layout (fs/xfs/xfs_inode.c): xfs_break_dax_layouts (${breakIn}) on the ` +
   'lower-numbered inode; the other is polled with dax_layout_busy_page and the locks retried (a busy ' +
   'retry, not a sleep, and not interruptible). Needs a reflink=1 filesystem, else EOPNOTSUPP';
+const OTRUNC = 'handle_truncate (fs/namei.c) -> do_truncate -> notify_change -> ';
+// xfs_break_dax_layouts moved from xfs_file.c (6.1) to xfs_inode.c (6.12).
+const XFS_BREAK = { '6.1': 'fs/xfs/xfs_file.c', '6.12': 'fs/xfs/xfs_inode.c' } as const;
 
-const waits = (via: string): WaitEntry => ({ rule: 'waits', wholeFile: true, via });
-const unsupported = (via: string): WaitEntry => ({ rule: 'unsupported', wholeFile: false, via });
+const waits = (chains: Record<Series, string>): WaitEntry => ({ rule: 'waits', wholeFile: true, via: chains['6.12'], chains });
+const unsupported = (chain: string): WaitEntry => ({ rule: 'unsupported', wholeFile: false, via: chain, chains: { '6.1': chain, '6.12': chain } });
+const same = (chain: string): Record<Series, string> => ({ '6.1': chain, '6.12': chain });
+const xfs = (chain: (breakIn: string) => string): Record<Series, string> => ({ '6.1': chain(XFS_BREAK['6.1']), '6.12': chain(XFS_BREAK['6.12']) });
 
-/** Filesystem -> racing operation -> what the 6.12 kernel does with a pinned page. */
+/** Filesystem -> racing operation -> what the 6.1 and 6.12 kernels do with a pinned page. */
 export const WAIT_TABLE: Record<FsName, Record<RaceName, WaitEntry>> = {
   ext4: {
     // ftruncate -> do_truncate -> notify_change -> ext4_setattr: any ATTR_SIZE change calls ext4_break_layouts.
-    truncate: waits('ext4_setattr (fs/ext4/inode.c), ATTR_SIZE -> ext4_break_layouts'),
-    // ext4_fallocate breaks layouts before calling ext4_punch_hole.
-    punch: waits(EXT4_FALLOCATE),
+    truncate: waits(same(EXT4_SETATTR)),
+    // 6.12: before the dispatch; 6.1: ext4_punch_hole (fs/ext4/inode.c) breaks layouts.
+    punch: waits({ '6.1': ext4Fallocate61('ext4_punch_hole (fs/ext4/inode.c)'), '6.12': EXT4_FALLOCATE_612 }),
     // open(O_TRUNC): do_open -> handle_truncate (fs/namei.c) -> do_truncate -> notify_change -> ext4_setattr.
-    otrunc: waits('handle_truncate (fs/namei.c) -> do_truncate -> notify_change -> ext4_setattr -> ext4_break_layouts'),
-    // ext4_fallocate breaks layouts before calling ext4_zero_range.
-    zero: waits(EXT4_FALLOCATE),
-    // ext4_fallocate breaks layouts before calling ext4_collapse_range.
-    collapse: waits(EXT4_FALLOCATE),
-    // ext4_fallocate breaks layouts before calling ext4_insert_range.
-    insert: waits(EXT4_FALLOCATE),
+    otrunc: waits(same(`${OTRUNC}${EXT4_SETATTR}`)),
+    // 6.1: ext4_zero_range breaks layouts only when the range holds whole blocks (max_blocks > 0);
+    // pin-race zeroes the whole, block-aligned file, so it always does.
+    zero: waits({ '6.1': `${ext4Fallocate61('ext4_zero_range')}, only when the range holds whole blocks`, '6.12': EXT4_FALLOCATE_612 }),
+    collapse: waits({ '6.1': ext4Fallocate61('ext4_collapse_range'), '6.12': EXT4_FALLOCATE_612 }),
+    insert: waits({ '6.1': ext4Fallocate61('ext4_insert_range'), '6.12': EXT4_FALLOCATE_612 }),
     // ext4_file_operations has no .remap_file_range: do_clone_file_range (fs/remap_range.c) returns -EOPNOTSUPP.
     clone: unsupported('FICLONERANGE -> vfs_clone_file_range -> do_clone_file_range: no ->remap_file_range on ext4, -EOPNOTSUPP'),
     // vfs_dedupe_file_range (fs/remap_range.c) returns -EOPNOTSUPP when the source has no .remap_file_range.
@@ -59,21 +80,19 @@ export const WAIT_TABLE: Record<FsName, Record<RaceName, WaitEntry>> = {
   },
   xfs: {
     // ftruncate -> do_truncate -> notify_change -> xfs_vn_setattr.
-    truncate: waits(XFS_SETATTR),
+    truncate: waits(xfs(xfsSetattr)),
     // xfs_file_fallocate breaks layouts before xfs_free_file_space.
-    punch: waits(XFS_FALLOCATE),
+    punch: waits(xfs(xfsFallocate)),
     // open(O_TRUNC): handle_truncate -> do_truncate -> notify_change -> xfs_vn_setattr.
-    otrunc: waits(`handle_truncate (fs/namei.c) -> do_truncate -> notify_change -> ${XFS_SETATTR}`),
-    // xfs_file_fallocate breaks layouts before xfs_falloc_zero_range.
-    zero: waits(XFS_FALLOCATE),
-    // xfs_file_fallocate breaks layouts before xfs_falloc_collapse_range.
-    collapse: waits(XFS_FALLOCATE),
-    // xfs_file_fallocate breaks layouts before xfs_falloc_insert_range.
-    insert: waits(XFS_FALLOCATE),
+    otrunc: waits(xfs((b) => `${OTRUNC}${xfsSetattr(b)}`)),
+    // xfs_file_fallocate breaks layouts before xfs_falloc_zero_range (6.12) / xfs_zero_file_space (6.1).
+    zero: waits(xfs(xfsFallocate)),
+    collapse: waits(xfs(xfsFallocate)),
+    insert: waits(xfs(xfsFallocate)),
     // FICLONERANGE -> vfs_clone_file_range -> xfs_file_remap_range (fs/xfs/xfs_file.c).
-    clone: waits(XFS_REMAP),
+    clone: waits(xfs(xfsRemap)),
     // FIDEDUPERANGE -> vfs_dedupe_file_range_one -> xfs_file_remap_range(REMAP_FILE_DEDUP).
-    dedupe: waits(XFS_REMAP),
+    dedupe: waits(xfs(xfsRemap)),
   },
 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RACES } from '../../../src/workloads/pin-race-params.js';
-import { unsupportedReason, WAIT_TABLE, waitRule } from '../../../src/workloads/wait-table.js';
+import { CHECKED_SERIES, unsupportedReason, WAIT_TABLE, waitRule } from '../../../src/workloads/wait-table.js';
 
 describe('wait table', () => {
   it('has a cell for every filesystem and racing operation, each citing its kernel path', () => {
@@ -10,6 +10,9 @@ describe('wait table', () => {
         const e = waitRule(fs, race);
         expect(e.via, `${fs}/${race}`).toMatch(/\(fs\/|->/);
         expect(e.wholeFile).toBe(e.rule === 'waits');
+        expect(Object.keys(e.chains)).toEqual([...CHECKED_SERIES]);
+        expect(e.chains['6.12']).toBe(e.via);
+        for (const s of CHECKED_SERIES) expect(e.chains[s], `${fs}/${race} on ${s}`).toMatch(/\(fs\/|->/);
       }
     }
   });
@@ -25,6 +28,17 @@ describe('wait table', () => {
     expect(waitRule('xfs', 'collapse').via).toContain('xfs_file_fallocate');
     expect(waitRule('xfs', 'clone').via).toContain('xfs_ilock2_io_mmap');
     expect(waitRule('xfs', 'otrunc').via).toContain('handle_truncate');
+  });
+
+  it('cites where 6.1 differs: ext4 fallocate breaks layouts in each mode helper, xfs_break_dax_layouts lives in xfs_file.c', () => {
+    expect(waitRule('ext4', 'punch').chains['6.1']).toContain('ext4_punch_hole');
+    expect(waitRule('ext4', 'collapse').chains['6.1']).toContain('ext4_collapse_range');
+    expect(waitRule('ext4', 'insert').chains['6.1']).toContain('ext4_insert_range');
+    expect(waitRule('ext4', 'zero').chains['6.1']).toMatch(/ext4_zero_range .*whole blocks/);
+    expect(waitRule('ext4', 'punch').chains['6.12']).toContain('before the mode dispatch');
+    expect(waitRule('xfs', 'truncate').chains['6.1']).toContain('xfs_break_dax_layouts (fs/xfs/xfs_file.c)');
+    expect(waitRule('xfs', 'truncate').chains['6.12']).toContain('xfs_break_dax_layouts (fs/xfs/xfs_inode.c)');
+    expect(waitRule('ext4', 'truncate').chains['6.1']).toBe(waitRule('ext4', 'truncate').chains['6.12']);
   });
 
   it('names the ioctl in the skip reason', () => {

@@ -20,6 +20,7 @@ function kernelOptions(cmd: Command): Command {
   return cmd
     .option('--source <dir>', 'kernel tree to test: a git checkout (HEAD plus uncommitted changes; never modified). Default: Debian linux-source-6.12')
     .option('--ref <ref>', 'with --source: test this git ref of that repository instead of the checkout')
+    .option('--debian <package>', 'kernel source: a Debian linux-source package instead of the plan\'s (e.g. linux-source-6.1; installed through apt when missing)')
     .option('--patch <file>', 'patch applied on top (mbox/format-patch via git am, or a plain diff); repeatable, in order', collect)
     .option('--config <fragment>', 'extra config fragment: a name in kernel-configs/ or a path; repeatable', collect)
     .option('--backend <name>', 'pmem | virtio-pmem | virtiofs')

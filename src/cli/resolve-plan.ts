@@ -10,6 +10,7 @@ import { CONFIGS_DIR } from './paths.js';
 /** Flags shared by run, build and boot. */
 export interface KernelFlags {
   source?: string;
+  debian?: string;
   ref?: string;
   patch?: string[];
   config?: string[];
@@ -29,6 +30,7 @@ export async function resolvePlan(planFile: string | undefined, flags: KernelFla
     : defaultPlan({ configsDir: CONFIGS_DIR, knownWorkloads: defaultWorkloadParamDefs() });
   const overrides: PlanOverrides = {
     source: flags.source,
+    debian: flags.debian,
     gitRef: flags.ref,
     patches: flags.patch,
     configs: flags.config,

@@ -1,6 +1,6 @@
 // Applies command-line flags on top of a plan (file or built-in), checking each flag like the parser does.
 import { BACKENDS, DEFAULT_PLAN_FILE, FILESYSTEMS, STOCK_LABEL, defaultConfigPaths } from './defaults.js';
-import { badGitRefMessage, missingConfigMessage, resolveConfigRef, resolveFrom } from './paths.js';
+import { badGitRefMessage, badPackageMessage, missingConfigMessage, resolveConfigRef, resolveFrom } from './paths.js';
 import { TARGET_NAME } from './parse.js';
 import type { BackendName, FsName, KernelSpec, Plan, PlanContext, PlanIssue, SourceSpec } from './types.js';
 
@@ -8,6 +8,8 @@ import type { BackendName, FsName, KernelSpec, Plan, PlanContext, PlanIssue, Sou
 export interface PlanOverrides {
   /** A kernel tree directory (a git repository when gitRef is given). */
   source?: string;
+  /** A Debian linux-source package (e.g. linux-source-6.1) instead of the plan's source. */
+  debian?: string;
   gitRef?: string;
   /** Appended after the plan's patches. */
   patches?: string[];
@@ -27,6 +29,7 @@ export interface PlanOverrides {
 /** The flag each override is reported under. */
 export const OVERRIDE_FLAGS: Readonly<Record<keyof PlanOverrides, string>> = {
   source: '--source',
+  debian: '--debian',
   gitRef: '--ref',
   patches: '--patch',
   configs: '--config',
@@ -73,7 +76,7 @@ export function applyOverrides(plan: Plan, o: PlanOverrides, ctx: PlanContext): 
   // Flags change every kernel of the plan: the same series or fragment on each.
   const kernels = plan.kernels.map((k, i) => {
     const patches = [...k.patches, ...added];
-    const label = o.label ?? derivedLabel(plan, k, patches.length);
+    const label = o.label ?? debianLabel(derivedLabel(plan, k, patches.length), o.debian);
     return { source: sources[i]!, patches, configs: [...baseConfigs(plan, k.configs, backend, ctx), ...extraConfigs], label };
   });
   return {
@@ -91,8 +94,14 @@ export function applyOverrides(plan: Plan, o: PlanOverrides, ctx: PlanContext): 
   };
 }
 
-/** The kernel source after --source / --ref. */
+/** The kernel source after --source / --ref / --debian. */
 function overrideSource(current: SourceSpec, o: PlanOverrides, ctx: PlanContext, report: Report): SourceSpec {
+  if (o.debian !== undefined) {
+    if (o.source !== undefined || o.gitRef !== undefined) report('debian', `${OVERRIDE_FLAGS.debian} cannot be combined with ${OVERRIDE_FLAGS.source} or ${OVERRIDE_FLAGS.gitRef}`);
+    const bad = o.debian === '' ? 'expected a Debian package name such as linux-source-6.1' : badPackageMessage(o.debian);
+    if (bad) report('debian', bad);
+    return { kind: 'debian', package: o.debian };
+  }
   if (o.gitRef !== undefined) {
     const bad = o.gitRef === '' ? 'expected a non-empty git ref' : badGitRefMessage(o.gitRef);
     if (bad) report('gitRef', bad);
@@ -160,6 +169,12 @@ function overrideFilesystems(current: FsName[], wanted: readonly string[] | unde
     }
   }
   return out;
+}
+
+/** With --debian, a stock label names the package's version ("stock-6.1"), so runs of two series compare by name. */
+function debianLabel(label: string, pkg: string | undefined): string {
+  if (pkg === undefined || label !== STOCK_LABEL) return label;
+  return `${STOCK_LABEL}-${pkg.replace(/^linux-source-/, '')}`;
 }
 
 /** Keeps the plan's label, except a stock label becomes the plan's name once flags add patches. */

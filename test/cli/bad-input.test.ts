@@ -117,6 +117,16 @@ describe('bad input: exit 2, a clear cause, nothing started', () => {
     for (const r of [noPlan, noPatch, inPlan, noConfig]) expectNothingStarted(r.calls);
   });
 
+  it('--debian with a bad package name, or beside --source', async () => {
+    const bad = await daxlab(['--debian', 'Linux Source']);
+    expect(bad.code).toBe(2);
+    expect(errorLines(bad.stderr)[1]).toBe("  <command line>: --debian: 'Linux Source' is not a valid Debian package name");
+    const both = await daxlab(['--debian', 'linux-source-6.1', '--source', work]);
+    expect(both.code).toBe(2);
+    expect(errorLines(both.stderr)[1]).toBe('  <command line>: --debian: --debian cannot be combined with --source or --ref');
+    for (const r of [bad, both]) expectNothingStarted(r.calls);
+  });
+
   it('a source path that is not a kernel tree', async () => {
     const dir = join(work, 'not-a-kernel');
     mkdirSync(dir, { recursive: true });

@@ -50,6 +50,21 @@ describe('applyOverrides', () => {
     expect(apply({ source: 'tree', gitRef: '' }).issues).toEqual([cli('--ref', 'expected a non-empty git ref')]);
   });
 
+  it('--debian picks another Debian source package; a stock label names its version', () => {
+    const out = apply({ debian: 'linux-source-6.1' }).plan!;
+    expect(out.kernel.source).toEqual({ kind: 'debian', package: 'linux-source-6.1' });
+    expect(out.kernel.label).toBe('stock-6.1');
+    expect(apply({ debian: 'linux-source-6.1', label: 'deb61' }).plan?.kernel.label).toBe('deb61');
+    const named = parseLines('name: fix', 'kernel: { patches: [a.patch] }').plan!;
+    expect(apply({ debian: 'linux-source-6.1' }, named).plan?.kernel.label).toBe('fix');
+  });
+
+  it('--debian rejects a bad package name and --source or --ref beside it', () => {
+    expect(apply({ debian: 'Linux Source' }).issues).toEqual([cli('--debian', "'Linux Source' is not a valid Debian package name")]);
+    expect(apply({ debian: '' }).issues).toEqual([cli('--debian', 'expected a Debian package name such as linux-source-6.1')]);
+    expect(apply({ debian: 'linux-source-6.1', source: 'tree' }).issues).toEqual([cli('--debian', '--debian cannot be combined with --source or --ref')]);
+  });
+
   it('--patch appends after the plan patches, resolved from the cwd', () => {
     const plan = parseLines('name: fix', 'kernel: { patches: [a.patch] }').plan!;
     const out = apply({ patches: ['d.patch', '/plans/b.mbox'] }, plan).plan!;

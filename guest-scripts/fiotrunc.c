@@ -3,13 +3,16 @@
  * --lead-ms, then truncates the file to 0 (open O_WRONLY + ftruncate, as
  * coreutils truncate does) and prints one JSON line with CLOCK_MONOTONIC times
  * in absolute nanoseconds, the clock fio's latency log uses with
- * log_alternate_epoch_clock_id=1.
+ * log_alternate_epoch_clock_id=1. A truncate still waiting WATCHDOG_GRACE_MS
+ * after the device last had no read in flight is interrupted (watchdog.h);
+ * trunc_watchdog_ms says when (-1: never).
  *
  * Usage: fiotrunc --dev DEV --file PATH --pid FIO_PID [--lead-ms M] [--timeout-ms T]
  * Exit: 0 ran, 2 usage error, 3 no read seen (fio exited, or timeout). */
 #define _GNU_SOURCE
 #include "daxlab-common.h"
 #include "wait-sampler.h"
+#include "watchdog.h"
 
 #include <getopt.h>
 #include <sys/sysmacros.h>
@@ -25,6 +28,22 @@ static long reads_in_flight(const char *path)
 		r = -1;
 	fclose(f);
 	return r;
+}
+
+/* The device's inflight counter as a pin_end_fn: since when no read has been in flight, 0 while one is. */
+struct idle_device {
+	const char *inflight;
+	int64_t idle_since;
+};
+
+static int64_t device_idle_since(void *ctx)
+{
+	struct idle_device *d = ctx;
+	if (reads_in_flight(d->inflight) != 0)
+		d->idle_since = 0;
+	else if (d->idle_since == 0)
+		d->idle_since = now_ns();
+	return d->idle_since;
 }
 
 /* True while pid exists and is not a zombie. */
@@ -81,6 +100,9 @@ int main(int argc, char **argv)
 	int64_t seen = now_ns();
 	sleep_ms(lead_ms);
 
+	struct idle_device idle = { .inflight = inflight };
+	struct watchdog wd;
+	watchdog_start(&wd, pthread_self(), device_idle_since, &idle);
 	int fd = open(file, O_WRONLY);
 	struct wait_sampler ws;
 	ws_start(&ws, getpid(), ws_gettid());
@@ -89,13 +111,14 @@ int main(int argc, char **argv)
 	int err = ret ? errno : 0;
 	int64_t end = now_ns();
 	ws_stop(&ws);
+	long watchdog_ms = watchdog_stop(&wd);
 	long long size = fd >= 0 && fstat(fd, &st) == 0 ? (long long)st.st_size : -1;
 	int dax = statx_dax(file, NULL, NULL);
 	if (fd >= 0)
 		close(fd);
 	printf("{\"inflight_seen_ns\":%lld,\"trunc_start_ns\":%lld,\"trunc_end_ns\":%lld,\"trunc_ret\":%d,"
-	       "\"trunc_errno\":%d,\"size_after\":%lld,\"dax\":%s,",
-	       (long long)seen, (long long)start, (long long)end, ret, err, size, dax == 1 ? "true" : "false");
+	       "\"trunc_errno\":%d,\"trunc_watchdog_ms\":%ld,\"size_after\":%lld,\"dax\":%s,",
+	       (long long)seen, (long long)start, (long long)end, ret, err, watchdog_ms, size, dax == 1 ? "true" : "false");
 	ws_json(stdout, "trunc_wait", &ws, 0);
 	puts("}");
 	return 0;

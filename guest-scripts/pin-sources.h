@@ -81,9 +81,16 @@ static inline void pin_setup(struct pinner *p, const char *dev, void *page)
 /* Record a syscall-style result: n >= 0 bytes, or -1 with errno. */
 static inline void pin_done(struct pinner *p, long n, int err)
 {
-	p->end_ns = now_ns();
 	p->ret = n < 0 ? -1 : n;
 	p->err = n < 0 ? err : 0;
+	/* Last, and atomic: a watchdog thread polls it (pinner_end_ns). */
+	__atomic_store_n(&p->end_ns, now_ns(), __ATOMIC_RELEASE);
+}
+
+/* When the pin's I/O completed (its pages released), or 0 while it is in flight (a pin_end_fn). */
+static inline int64_t pinner_end_ns(void *ctx)
+{
+	return __atomic_load_n(&((struct pinner *)ctx)->end_ns, __ATOMIC_ACQUIRE);
 }
 
 /* io_uring READ into, or WRITE from, the page; waits for its completion. */

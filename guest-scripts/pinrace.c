@@ -1,7 +1,9 @@
 /* pinrace: pin one page of a DAX file mapping with a slow O_DIRECT I/O on a
  * delayed-completion block device (pin-sources.h), and race a size- or
  * layout-changing operation (racers.h) against that in-flight I/O. Prints one
- * JSON line; the judging is done by daxlab.
+ * JSON line; the judging is done by daxlab. A racing call still waiting
+ * WATCHDOG_GRACE_MS after the pin's I/O completed is interrupted (watchdog.h):
+ * race_watchdog_ms says when, -1 when it returned by itself.
  *
  * Usage: pinrace --file PATH --pages N --index I --pin KIND --race KIND
  *                --dev /dev/nullbX [--lead-ms M] [--unmap] [--test-slow-ms MS]
@@ -17,6 +19,7 @@
 #include "pin-sources.h"
 #include "racers.h"
 #include "wait-sampler.h"
+#include "watchdog.h"
 
 #include <getopt.h>
 #include <liburing.h> /* named here so daxlab's compile step links -luring */
@@ -96,6 +99,8 @@ int main(int argc, char **argv)
 
 	struct wait_sampler ws;
 	ws_start(&ws, getpid(), ws_gettid());
+	struct watchdog wd;
+	watchdog_start(&wd, pthread_self(), pinner_end_ns, &p);
 	int64_t race_start = now_ns();
 	if (slow_ms)
 		sleep_ms(slow_ms);
@@ -103,6 +108,7 @@ int main(int argc, char **argv)
 	int race_errno = race_ret ? errno : 0;
 	int64_t race_end = now_ns();
 	ws_stop(&ws);
+	long watchdog_ms = watchdog_stop(&wd);
 	pthread_join(th, NULL);
 
 	struct stat st;
@@ -116,13 +122,13 @@ int main(int argc, char **argv)
 	       "\"read_start_ns\":%lld,\"read_end_ns\":%lld,\"read_ret\":%ld,\"read_errno\":%d,"
 	       "\"race_start_ns\":%lld,\"race_end_ns\":%lld,\"race_ret\":%d,\"race_errno\":%d,"
 	       "\"size_before\":%ld,\"size_after\":%lld,\"size_expected\":%ld,\"data_ok\":%s,"
-	       "\"map_faults\":%ld,\"map_2m_aligned\":%s,\"unmapped\":%s,\"dax\":%s,",
+	       "\"map_faults\":%ld,\"map_2m_aligned\":%s,\"unmapped\":%s,\"race_watchdog_ms\":%ld,\"dax\":%s,",
 	       pin_s, race_s, index, pages, lead_ms,
 	       (long long)(p.start_ns - t0), (long long)(p.end_ns - t0), p.ret, p.err,
 	       (long long)(race_start - t0), (long long)(race_end - t0), race_ret, race_errno,
 	       pages * DAXLAB_PAGE, (long long)st.st_size, race_expected_size(&r),
 	       data_ok ? "true" : "false", daxlab_map_faults, daxlab_map_2m_aligned ? "true" : "false",
-	       unmap ? "true" : "false",
+	       unmap ? "true" : "false", watchdog_ms,
 	       dax == 1 ? "true" : "false");
 	ws_json(stdout, "race_wait", &ws, t0);
 	puts("}");

@@ -7,6 +7,8 @@
  * with pattern C until the filesystem is full (so G gets F's blocks) and
  * fsyncs it. Then waits for the read and reads G back: a page holding B is
  * stale DMA in another file's block. Prints one JSON line; daxlab judges it.
+ * A truncate still waiting WATCHDOG_GRACE_MS after the read completed is
+ * interrupted (watchdog.h); trunc_watchdog_ms says when (-1: never).
  *
  * Usage: pinreuse --file PATH --pages N --index I --dev DEV --pin iopoll|pread
  *                 [--hold-ms H] [--lead-ms M] [--fill-slack BLOCKS]
@@ -16,6 +18,7 @@
 #include "wait-sampler.h"
 #include "reuse-fs.h"
 #include "reuse-pin.h"
+#include "watchdog.h"
 
 #include <getopt.h>
 #include <liburing.h> /* named here so daxlab's compile step links -luring */
@@ -145,11 +148,14 @@ int main(int argc, char **argv)
 
 	struct wait_sampler ws;
 	ws_start(&ws, getpid(), ws_gettid());
+	struct watchdog wd;
+	watchdog_start(&wd, pthread_self(), reuse_end_ns, &p);
 	int64_t trunc_start = now_ns();
 	int trunc_ret = ftruncate(fd, 0);
 	int trunc_errno = trunc_ret ? errno : 0;
 	int64_t trunc_end = now_ns();
 	ws_stop(&ws);
+	long watchdog_ms = watchdog_stop(&wd);
 	syncfs(fd);
 	long long free_blocks = fs_free_blocks(fd);
 	int gfd = open(g_path, O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -181,12 +187,12 @@ int main(int argc, char **argv)
 	printf("{\"pin\":\"%s\",\"index\":%ld,\"pages\":%ld,\"lead_ms\":%ld,\"hold_ms\":%ld,\"dev_ok\":%s,"
 	       "\"read_start_ns\":%lld,\"read_end_ns\":%lld,\"read_ret\":%ld,\"read_errno\":%d,"
 	       "\"trunc_start_ns\":%lld,\"trunc_end_ns\":%lld,\"trunc_ret\":%d,\"trunc_errno\":%d,"
-	       "\"fill_bytes\":%lld,\"free_blocks\":%lld,\"g_done_ns\":%lld,\"g_pages\":%ld,\"g_errno\":%d,"
+	       "\"trunc_watchdog_ms\":%ld,\"fill_bytes\":%lld,\"free_blocks\":%lld,\"g_done_ns\":%lld,\"g_pages\":%ld,\"g_errno\":%d,"
 	       "\"pin_phys\":%lld,\"reused_page\":%ld,\"corrupt_page\":%ld,\"corrupt_stale\":%s,\"dax\":%s,",
 	       pin_s, index, pages, lead_ms, hold_ms, dev_ok ? "true" : "false",
 	       (long long)(p.start_ns - t0), (long long)(p.end_ns - t0), p.ret, p.err,
 	       (long long)(trunc_start - t0), (long long)(trunc_end - t0), trunc_ret, trunc_errno,
-	       fill_bytes, free_blocks, (long long)(g_done - t0), g_pages, g_errno,
+	       watchdog_ms, fill_bytes, free_blocks, (long long)(g_done - t0), g_pages, g_errno,
 	       pin_phys, reused_page, corrupt_page, corrupt_stale ? "true" : "false",
 	       dax == 1 ? "true" : "false");
 	ws_json(stdout, "trunc_wait", &ws, t0);

@@ -6,7 +6,9 @@
  * --mode kill runs the ftruncate in a child process instead, SIGKILLs it while
  * it waits, reaps it, and then calls ftruncate(fd, 0) itself: the next
  * operation on the file, which must not find anything left locked.
- * Prints what happened as one JSON line; the judging is done by daxlab.
+ * Prints what happened as one JSON line; the judging is done by daxlab. A
+ * truncate still waiting WATCHDOG_GRACE_MS after the read completed is
+ * interrupted with SIGUSR2 (watchdog.h); watchdog_ms says when (-1: never).
  *
  * Usage: pinsignal --file PATH --mode eintr|restart|kill --dev /dev/nullbX
  *                  [--lead-ms M] [--signal-ms S]
@@ -15,6 +17,7 @@
 #include "daxlab-common.h"
 #include "pin-sources.h"
 #include "wait-sampler.h"
+#include "watchdog.h"
 
 #include <getopt.h>
 #include <liburing.h> /* pin-sources.h uses it: named here so daxlab links -luring */
@@ -67,6 +70,7 @@ struct killed {
 	int killed, exit_code, next_ret, next_err;
 	long long size_after_kill;
 	struct wait_sampler child_ws, next_ws; /* the child's wait until the kill; the next ftruncate's */
+	long watchdog_ms;
 };
 
 /* Child of --mode kill: wait for "go", say "ready", ftruncate the file to 0 and exit. Only
@@ -84,7 +88,8 @@ static void trunc_child(const char *file, int go, int ready)
 
 /* Parent of --mode kill, with the pin in flight: start the child's ftruncate, SIGKILL it after
  * signal_ms, reap it, then do the next operation on the file (ftruncate to 0) itself. */
-static void kill_truncer(pid_t child, int go, int ready, int fd, long signal_ms, int64_t t0, struct killed *k)
+static void kill_truncer(pid_t child, int go, int ready, int fd, long signal_ms, int64_t t0, struct pinner *p,
+			 struct killed *k)
 {
 	char b;
 	if (write(go, "g", 1) != 1 || read(ready, &b, 1) != 1)
@@ -105,11 +110,14 @@ static void kill_truncer(pid_t child, int go, int ready, int fd, long signal_ms,
 	struct stat st;
 	k->size_after_kill = fstat(fd, &st) == 0 ? (long long)st.st_size : -1;
 	ws_start(&k->next_ws, getpid(), ws_gettid());
+	struct watchdog wd;
+	watchdog_start(&wd, pthread_self(), pinner_end_ns, p);
 	k->next_start_ns = now_ns() - t0;
 	k->next_ret = ftruncate(fd, 0);
 	k->next_err = k->next_ret ? errno : 0;
 	k->next_end_ns = now_ns() - t0;
 	ws_stop(&k->next_ws);
+	k->watchdog_ms = watchdog_stop(&wd);
 }
 
 static void usage(const char *msg)
@@ -138,7 +146,7 @@ static int kill_mode(const char *file, int fd, unsigned char *map, int dax, cons
 	pthread_t reader;
 	start_and_wait(&reader, pin_thread, &p, &p.about_to_submit, lead_ms);
 	struct killed k = { 0 };
-	kill_truncer(child, go[1], ready[0], fd, signal_ms, t0, &k);
+	kill_truncer(child, go[1], ready[0], fd, signal_ms, t0, &p, &k);
 	pthread_join(reader, NULL);
 	pin_teardown(&p);
 	struct stat st;
@@ -149,13 +157,13 @@ static int kill_mode(const char *file, int fd, unsigned char *map, int dax, cons
 	       "\"trunc_start_ns\":%lld,\"kill_ns\":%lld,\"reaped_ns\":%lld,\"child_killed\":%s,"
 	       "\"child_exit\":%d,\"size_before\":%ld,\"size_after_kill\":%lld,"
 	       "\"next_start_ns\":%lld,\"next_end_ns\":%lld,\"next_ret\":%d,\"next_errno\":%d,"
-	       "\"size_after\":%lld,\"dax\":%s,",
+	       "\"size_after\":%lld,\"watchdog_ms\":%ld,\"dax\":%s,",
 	       PS_INDEX, PS_PAGES, lead_ms, signal_ms,
 	       (long long)(p.start_ns - t0), (long long)(p.end_ns - t0), p.ret, p.err,
 	       (long long)k.trunc_start_ns, (long long)k.kill_ns, (long long)k.reaped_ns,
 	       k.killed ? "true" : "false", k.exit_code, PS_PAGES * DAXLAB_PAGE, k.size_after_kill,
 	       (long long)k.next_start_ns, (long long)k.next_end_ns, k.next_ret, k.next_err,
-	       (long long)st.st_size, dax == 1 ? "true" : "false");
+	       (long long)st.st_size, k.watchdog_ms, dax == 1 ? "true" : "false");
 	ws_json(stdout, "trunc_wait", &k.child_ws, t0);
 	putchar(',');
 	ws_json(stdout, "next_wait", &k.next_ws, t0);
@@ -216,11 +224,14 @@ int main(int argc, char **argv)
 	pthread_t reader, truncer;
 	start_and_wait(&reader, pin_thread, &p, &p.about_to_submit, lead_ms);
 	start_and_wait(&truncer, trunc_thread, &t, &t.started, signal_ms);
+	struct watchdog wd;
+	watchdog_start(&wd, truncer, pinner_end_ns, &p);
 	int64_t signal_ns = now_ns();
 	int e = pthread_kill(truncer, SIGALRM);
 	if (e && e != ESRCH) /* ESRCH: the truncate is already over; handled_ns stays -1 */
 		die_json(3, "pthread_kill failed", e);
 	pthread_join(truncer, NULL);
+	long watchdog_ms = watchdog_stop(&wd);
 	pthread_join(reader, NULL);
 	pin_teardown(&p);
 	struct stat st;
@@ -232,12 +243,12 @@ int main(int argc, char **argv)
 	       "\"read_start_ns\":%lld,\"read_end_ns\":%lld,\"read_ret\":%ld,\"read_errno\":%d,"
 	       "\"trunc_start_ns\":%lld,\"trunc_end_ns\":%lld,\"trunc_ret\":%d,\"trunc_errno\":%d,"
 	       "\"signal_ns\":%lld,\"handled_ns\":%lld,\"size_before\":%ld,"
-	       "\"size_at_return\":%lld,\"size_after\":%lld,\"dax\":%s,",
+	       "\"size_at_return\":%lld,\"size_after\":%lld,\"watchdog_ms\":%ld,\"dax\":%s,",
 	       mode, PS_INDEX, PS_PAGES, lead_ms, signal_ms,
 	       (long long)(p.start_ns - t0), (long long)(p.end_ns - t0), p.ret, p.err,
 	       (long long)(t.start_ns - t0), (long long)(t.end_ns - t0), t.ret, t.err,
 	       (long long)(signal_ns - t0), (long long)(handled < 0 ? -1 : handled - t0),
-	       PS_PAGES * DAXLAB_PAGE, t.size_at_return, (long long)st.st_size,
+	       PS_PAGES * DAXLAB_PAGE, t.size_at_return, (long long)st.st_size, watchdog_ms,
 	       dax == 1 ? "true" : "false");
 	ws_json(stdout, "trunc_wait", &t.ws, t0);
 	puts("}");

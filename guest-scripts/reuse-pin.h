@@ -71,9 +71,16 @@ static inline long reuse_read_now(struct reuse_pin *p, void *buf)
 
 static inline void reuse_done(struct reuse_pin *p, long res)
 {
-	p->end_ns = now_ns();
 	p->ret = res < 0 ? -1 : res;
 	p->err = res < 0 ? (int)-res : 0;
+	/* Last, and atomic: a watchdog thread polls it (reuse_end_ns). */
+	__atomic_store_n(&p->end_ns, now_ns(), __ATOMIC_RELEASE);
+}
+
+/* When the pinning read completed, or 0 while it is in flight (a pin_end_fn). */
+static inline int64_t reuse_end_ns(void *ctx)
+{
+	return __atomic_load_n(&((struct reuse_pin *)ctx)->end_ns, __ATOMIC_ACQUIRE);
 }
 
 /* Thread body: submit (announced through p->submitted), hold, complete. */

@@ -6,7 +6,7 @@ import { fioSection, parseFioJob, parseLatLog } from './fio-output.js';
 import { checkResult, errnoName, errorVerdict, nsToMs, requireFields, type ResultLine } from './guest-json.js';
 import { join } from 'node:path';
 import { caseFilePath, intParam } from './params.js';
-import { judgeWait, lateStart, leadMs, pinProblem, TOLERANCE_MS, waitFacts, type PinIo } from './pin-checks.js';
+import { judgeWait, lateStart, leadMs, pinProblem, TOLERANCE_MS, watchdogFailure, waitFacts, type PinIo } from './pin-checks.js';
 import { parseWaitEvidence } from './wait-evidence.js';
 import { PAGE } from './pin-race-params.js';
 import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
@@ -82,7 +82,9 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
   };
   const invalid = pinProblem(io, env.pinMs) ?? lateStart('truncate', v.trunc_start_ns, io);
   if (invalid) return { ...errorVerdict(invalid, out, timings), details: { ...details, readOffset: read.offset } };
-  const d = { ...details, readOffset: read.offset, ...seen.details };
+  const d = { ...details, readOffset: read.offset, ...seen.details, ...(typeof trunc.trunc_watchdog_ms === 'number' ? { watchdogMs: trunc.trunc_watchdog_ms } : {}) };
+  const stuck = watchdogFailure('truncate', trunc.trunc_watchdog_ms, "fio's reads completed");
+  if (stuck) return { status: 'fail', reason: stuck, timings, details: d };
   if (v.trunc_ret !== 0) {
     return { status: 'fail', reason: `truncate failed with ${errnoName(v.trunc_errno)}`, timings, details: d };
   }

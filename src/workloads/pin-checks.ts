@@ -71,6 +71,26 @@ export function lateStart(call: string, startNs: number, pin: PinIo): string | n
   );
 }
 
+/**
+ * How long after the pin was released a racing call may still be waiting before the guest
+ * program's watchdog interrupts it (guest-scripts/watchdog.h, WATCHDOG_GRACE_MS): 40 times the
+ * worst lag measured on a loaded TCG host, so only a wait nothing woke gets there.
+ */
+export const WATCHDOG_GRACE_MS = 2000;
+
+/**
+ * The fail reason when the guest program's watchdog had to interrupt the racing call (its
+ * `*_watchdog_ms` field is the time past the pin's release, -1 when it returned by itself),
+ * else null. A lost wakeup: the pin ended, nothing woke the layout-break wait.
+ */
+export function watchdogFailure(call: string, watchdogMs: unknown, what = 'the pinned I/O completed'): string | null {
+  if (typeof watchdogMs !== 'number' || watchdogMs < 0) return null;
+  return (
+    `${call} never returned after ${what}: still waiting ${watchdogMs} ms later, when the guest's watchdog ` +
+    'interrupted it with a signal (the pin was released but nothing woke the layout-break wait)'
+  );
+}
+
 /** The result fields every pin program prints for its pinning I/O. */
 export const PIN_IO_FIELDS = ['read_start_ns', 'read_end_ns', 'read_ret', 'read_errno'] as const;
 

@@ -6,7 +6,7 @@ import type { Verdict } from '../results/types.js';
 import { checkResult, errnoName, errorVerdict, nsToMs, requireFields } from './guest-json.js';
 import { caseFilePath, enumParam, intParam } from './params.js';
 import {
-  afterPinMs, indexProblem, judgeWait, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS, waitFacts,
+  afterPinMs, indexProblem, judgeWait, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS, watchdogFailure, waitFacts,
   type WaitOutcome,
 } from './pin-checks.js';
 import { parseWaitEvidence } from './wait-evidence.js';
@@ -89,9 +89,12 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
       ? { mapFaults: checked.line.map_faults }
       : {}),
     ...(typeof checked.line.map_2m_aligned === 'boolean' ? { map2mAligned: checked.line.map_2m_aligned } : {}),
+    ...(typeof checked.line.race_watchdog_ms === 'number' ? { watchdogMs: checked.line.race_watchdog_ms } : {}),
   };
   const invalid = pinProblem(io, env.pinMs) ?? lateStart(call, v.race_start_ns, io);
   if (invalid) return { ...errorVerdict(invalid, out, timings), details };
+  const stuck = watchdogFailure(call, checked.line.race_watchdog_ms, `the pinned ${io.io} completed`);
+  if (stuck) return { status: 'fail', reason: stuck, timings, details };
 
   const fails: string[] = [];
   let wait: WaitOutcome | null = null;

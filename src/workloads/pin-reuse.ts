@@ -4,7 +4,7 @@ import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
 import { checkResult, errnoName, errorVerdict, nsToMs, requireFields } from './guest-json.js';
 import { caseFilePath, enumParam, intParam } from './params.js';
-import { indexProblem, judgeWait, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS, waitFacts } from './pin-checks.js';
+import { indexProblem, judgeWait, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS, watchdogFailure, waitFacts } from './pin-checks.js';
 import { parseWaitEvidence } from './wait-evidence.js';
 import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
 
@@ -70,6 +70,7 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
   const details = {
     pin, index, pages, secondFilePages: v.g_pages, reusedPage: v.reused_page,
     corruptPage: v.corrupt_page, corruptStale: line.corrupt_stale === true,
+    ...(typeof line.trunc_watchdog_ms === 'number' ? { watchdogMs: line.trunc_watchdog_ms } : {}),
   };
   if (line.dev_ok !== true) {
     return { ...errorVerdict('the delay device did not read back what was written to it (memory_backed=1 not set?)', out, timings), details };
@@ -77,6 +78,8 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
   const io = pinIo(v);
   const invalid = pinProblem(io, env.pinMs) ?? lateStart('ftruncate', v.trunc_start_ns, io);
   if (invalid) return { ...errorVerdict(invalid, out, timings), details };
+  const stuck = watchdogFailure('ftruncate', line.trunc_watchdog_ms, 'the pinned read completed');
+  if (stuck) return { status: 'fail', reason: stuck, timings, details };
   if (v.trunc_ret !== 0) {
     return { status: 'fail', reason: `ftruncate failed with ${errnoName(v.trunc_errno)}`, timings, details };
   }

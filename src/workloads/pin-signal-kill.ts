@@ -3,7 +3,7 @@
 // file must find nothing left locked (it waits for the pin and succeeds).
 import type { Verdict } from '../results/types.js';
 import { checkResult, errnoName, errorVerdict, nsToMs, requireFields } from './guest-json.js';
-import { afterPinMs, judgeWait, lateStart, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS, waitFacts } from './pin-checks.js';
+import { afterPinMs, judgeWait, lateStart, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS, watchdogFailure, waitFacts } from './pin-checks.js';
 import { describeWait, layoutWait, MIN_WAIT_SAMPLES, parseWaitEvidence } from './wait-evidence.js';
 import type { GuestEnv, GuestOutput } from './types.js';
 
@@ -33,6 +33,7 @@ export function judgeKill(out: GuestOutput, env: GuestEnv, index: number): Verdi
   const details = {
     mode: 'kill', childKilled: killed, childExit: v.child_exit, sizeBefore: v.size_before,
     sizeAfterKill: v.size_after_kill, nextRet: v.next_ret, nextErrno: v.next_errno, sizeAfter: v.size_after,
+    ...(typeof checked.line.watchdog_ms === 'number' ? { watchdogMs: checked.line.watchdog_ms } : {}),
   };
   const childWait = parseWaitEvidence(checked.line.trunc_wait);
   const next = judgeWait(
@@ -68,6 +69,8 @@ export function judgeKill(out: GuestOutput, env: GuestEnv, index: number): Verdi
   if (v.size_after_kill !== v.size_before) {
     return verdict('fail', `the killed ftruncate changed the size to ${v.size_after_kill} (was ${v.size_before})`);
   }
+  const stuck = watchdogFailure('the next ftruncate after the kill', checked.line.watchdog_ms, 'the pinned read completed');
+  if (stuck) return verdict('fail', stuck);
   if (v.next_ret !== 0) return verdict('fail', `the next ftruncate after the kill failed with ${errnoName(v.next_errno)}`);
   if (next.kind === 'early') {
     return verdict('fail', `the next ftruncate after the kill returned ${-next.afterPinMs} ms before the pinned read ` +

@@ -4,7 +4,7 @@ import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
 import { checkResult, errnoName, errorVerdict, nsToMs, requireFields } from './guest-json.js';
 import { caseFilePath, enumParam } from './params.js';
-import { judgeWait, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS, waitFacts } from './pin-checks.js';
+import { judgeWait, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS, watchdogFailure, waitFacts } from './pin-checks.js';
 import { describeWait, layoutWait, MIN_WAIT_SAMPLES, parseWaitEvidence } from './wait-evidence.js';
 import { judgeKill } from './pin-signal-kill.js';
 import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
@@ -63,6 +63,7 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
   const details = {
     mode, truncRet: v.trunc_ret, truncErrno: v.trunc_errno, sizeBefore: v.size_before,
     sizeAtReturn: v.size_at_return, sizeAfter: v.size_after, handled: v.handled_ns >= 0,
+    ...(typeof checked.line.watchdog_ms === 'number' ? { watchdogMs: checked.line.watchdog_ms } : {}),
   };
   const evidence = parseWaitEvidence(checked.line.trunc_wait);
   const io = pinIo(v);
@@ -82,6 +83,9 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
     const reason = `signal sent too late: ${ms} ms before the read completed, need more than ${TOLERANCE_MS} ms`;
     return { ...errorVerdict(reason, out, t), details: d };
   }
+  // restart: the restarted wait must still end when the pin does.
+  const stuck = watchdogFailure('the restarted ftruncate', checked.line.watchdog_ms, 'the pinned read completed');
+  if (stuck) return verdict('fail', stuck);
   if (v.handled_ns < 0) return { ...errorVerdict('SIGALRM was not handled by the truncating thread', out, t), details: d };
   if (v.handled_ns < v.trunc_start_ns) {
     return { ...errorVerdict('SIGALRM was handled before ftruncate was called (the thread was not scheduled in time)', out, t), details: d };

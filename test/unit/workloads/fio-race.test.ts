@@ -44,6 +44,13 @@ describe('fio-race', () => {
     expect(v.details).toEqual({ index: 5, fioReads: 1, fioError: 14, sizeAfter: 0, readOffset: 0, wait: 'S ext4_break_layouts x198, R 0 x2' });
   });
 
+  it('fails when the truncate never woke after the reads and the watchdog interrupted it', () => {
+    const v = judge({ t: trunc({ trunc_end_ns: 12_502_000_000, trunc_ret: -1, trunc_errno: 4, trunc_watchdog_ms: 2000 }) });
+    expect(v.status).toBe('fail');
+    expect(v.reason).toMatch(/^truncate never returned after fio's reads completed: still waiting 2000 ms later/);
+    expect(v.details).toMatchObject({ watchdogMs: 2000 });
+  });
+
   it('passes within the tolerance, and picks the read in flight among several', () => {
     const lat = [latLine(9998, 501_000_000), latLine(10520, 521_000_000, 4096), latLine(11022, 501_000_000, 8192)].join('\n');
     const v = judge({ lat, t: trunc({ trunc_end_ns: 10_480_000_000 }) });

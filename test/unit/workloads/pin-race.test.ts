@@ -126,6 +126,33 @@ describe('pin-race judge(): fail', () => {
   });
 });
 
+describe('pin-race judge(): a wait nothing woke (the guest watchdog fired)', () => {
+  // 6.1: the bio's page references are dropped without the fsdax wakeup; the truncate sleeps on
+  // until the program's watchdog interrupts it, 2 s after the read completed (EINTR).
+  const stuck = (race: 'truncate' | 'punch', ms: number) =>
+    pinraceLine({ race, raceAfterReadMs: 2003.4, over: { race_ret: -1, race_errno: 4, size_after: 65536, race_watchdog_ms: ms } });
+
+  it('fails with the time past the pin, not as "failed with EINTR"', () => {
+    const v = pinRace.judge(trunc5, output(stuck('truncate', 2001)), ENV);
+    expect(v.status).toBe('fail');
+    expect(v.reason).toBe('ftruncate never returned after the pinned read completed: still waiting 2001 ms later, when the ' +
+      "guest's watchdog interrupted it with a signal (the pin was released but nothing woke the layout-break wait)");
+    expect(v.details).toMatchObject({ watchdogMs: 2001, raceRet: -1, raceErrno: 4 });
+    expect(pinRace.judge(punch5, output(stuck('punch', 2000)), ENV).reason).toMatch(/^fallocate\(PUNCH_HOLE\) never returned after the pinned read completed/);
+  });
+
+  it('a watchdog that did not fire (-1) changes nothing', () => {
+    const v = pinRace.judge(trunc5, output(pinraceLine({ over: { race_watchdog_ms: -1 } })), ENV);
+    expect(v.status).toBe('pass');
+    expect(v.details).toMatchObject({ watchdogMs: -1 });
+  });
+
+  it('an invalid pin stays an error even when the watchdog fired', () => {
+    const v = pinRace.judge(trunc5, output(pinraceLine({ readMs: 20, over: { race_watchdog_ms: 2000 } })), ENV);
+    expect(v.status).toBe('error');
+  });
+});
+
 describe('pin-race judge(): error', () => {
   it('errors on garbage output, with the stderr tail', () => {
     const v = pinRace.judge(trunc5, output('Segmentation fault\n', { exitCode: 139, stderr: 'x\nboom\n' }), ENV);

@@ -43,6 +43,13 @@ describe('pin-reuse', () => {
     expect(v.details).toMatchObject({ reusedPage: 21, corruptPage: -1, corruptStale: false, secondFilePages: 79 });
   });
 
+  it('fails when the truncate never woke after the read and the watchdog interrupted it', () => {
+    const v = judge({ trunc_end_ns: ns(2516), trunc_ret: -1, trunc_errno: 4, trunc_watchdog_ms: 2001 });
+    expect(v.status).toBe('fail');
+    expect(v.reason).toMatch(/^ftruncate never returned after the pinned read completed: still waiting 2001 ms later/);
+    expect(judge({ trunc_watchdog_ms: -1 }).status).toBe('pass');
+  });
+
   it('passes but says so when the pinned block was not reused', () => {
     const v = judge({ reused_page: -1 });
     expect(v.status).toBe('pass');

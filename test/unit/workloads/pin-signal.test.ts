@@ -155,6 +155,21 @@ function killLine(reaped: number, nextEnd: number, over: Record<string, unknown>
   };
 }
 
+describe('pin-signal judge(): a wait nothing woke', () => {
+  it('restart: fails when the restarted ftruncate had to be interrupted by the watchdog', () => {
+    const v = pinSignal.judge(restart, output(line(2515, { mode: 'restart', trunc_ret: -1, trunc_errno: 4, size_at_return: 65536, size_after: 65536, watchdog_ms: 2002 })), ENV);
+    expect(v.status).toBe('fail');
+    expect(v.reason).toMatch(/^the restarted ftruncate never returned after the pinned read completed: still waiting 2002 ms later/);
+    expect(v.details).toMatchObject({ watchdogMs: 2002 });
+  });
+
+  it('kill: fails when the next ftruncate after the kill had to be interrupted', () => {
+    const v = pinSignal.judge(kill, output(killLine(211, 2515, { next_ret: -1, next_errno: 4, size_after: 65536, watchdog_ms: 2000 })), ENV);
+    expect(v.reason).toMatch(/^the next ftruncate after the kill never returned after the pinned read completed: still waiting 2000 ms later/);
+    expect(pinSignal.judge(kill, output(killLine(211, 513, { watchdog_ms: -1 })), ENV).status).toBe('pass');
+  });
+});
+
 describe('pin-signal judge(): kill', () => {
   it('passes when SIGKILL ends the wait at once and the next ftruncate waits and succeeds', () => {
     const v = pinSignal.judge(kill, output(killLine(211, 513)), ENV);

@@ -11,6 +11,10 @@ mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
 exec </dev/null >/dev/console 2>&1
 mount -t sysfs sysfs /sys
 mkdir -p /dev/pts /dev/shm 2>/dev/null
+# devtmpfs has no /dev/fd or /dev/std*: bash process substitution and tools writing to
+# /dev/stderr need them.
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+for i in 0:stdin 1:stdout 2:stderr; do [ -e "/dev/${i#*:}" ] || ln -s "/proc/self/fd/${i%%:*}" "/dev/${i#*:}"; done
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts
 mount -t configfs configfs /sys/kernel/config 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null

@@ -13,6 +13,8 @@ COUNT=$1
 
 blockdevs() { ndctl list -N -m fsdax 2>/dev/null | tr -d ' \n\t' | grep -o '"blockdev":"[^"]*"' | cut -d'"' -f4 | sort; }
 has_dimms() { ndctl list -D 2>/dev/null | grep -q '"dev"'; }
+# No process substitution: a minimal guest /dev may lack /dev/fd.
+read_devs() { devs=(); local d; for d in $(blockdevs); do devs+=("$d"); done; }
 wait_dev() {
   local d
   for d in "$@"; do
@@ -21,7 +23,7 @@ wait_dev() {
   done
 }
 
-mapfile -t devs < <(blockdevs)
+read_devs
 if has_dimms; then
   if [ "${#devs[@]}" -ne "$COUNT" ]; then
     echo "setup-pmem: creating $COUNT fsdax namespace(s) on region0" >&2
@@ -36,14 +38,14 @@ if has_dimms; then
     for _ in $(seq 1 "$COUNT"); do
       ndctl create-namespace -f -m fsdax -r region0 -s "$size" >&2 || die "ndctl create-namespace -m fsdax -s $size failed"
     done
-    mapfile -t devs < <(blockdevs)
+    read_devs
   fi
 elif [ "${#devs[@]}" -eq 0 ]; then
   # virtio-pmem: a label-less region whose raw namespace has no struct pages; reconfigure it to
   # fsdax (page map in a pfn info block) so pins work.
   echo "setup-pmem: reconfiguring namespace0.0 to fsdax (label-less region)" >&2
   ndctl create-namespace -f -e namespace0.0 -m fsdax -M dev >&2 || die "ndctl create-namespace -e namespace0.0 -m fsdax failed"
-  mapfile -t devs < <(blockdevs)
+  read_devs
 fi
 [ "${#devs[@]}" -gt 0 ] || die "no fsdax namespace after create-namespace"
 wait_dev "${devs[@]}"

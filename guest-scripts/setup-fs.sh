@@ -28,9 +28,19 @@ done < /proc/mounts
 case $FS in
   # 2 MiB allocation alignment (512 x 4 KiB), so that files larger than 2 MiB get extents a PMD
   # can map when the kernel has CONFIG_FS_DAX_PMD (the thp fragment).
-  ext4) mkfs.ext4 -F -q -b 4096 -E stride=512,stripe_width=512 "$PMEM" >&2 || die "mkfs.ext4 failed" ;;
-  xfs) mkfs.xfs -f -q -d su=2m,sw=1 "$PMEM" >&2 || die "mkfs.xfs failed" ;;
+  # xfs: a 2 MiB stripe unit makes mkfs.xfs want a 64 MiB log, which must fit in one allocation
+  # group: below 1 GiB (a VM's pmem split between filesystems) use two groups. The log stripe
+  # unit is capped at 256 KiB by mkfs.xfs.
+  ext4) MKFS=(mkfs.ext4 -F -q -b 4096 -E stride=512,stripe_width=512 "$PMEM") ;;
+  xfs)
+    DATA=su=2m,sw=1
+    [ "$(blockdev --getsize64 "$PMEM")" -lt $((1 << 30)) ] && DATA=$DATA,agcount=2
+    MKFS=(mkfs.xfs -f -q -d "$DATA" -l size=64m,su=32k "$PMEM") ;;
 esac
+# Say why mkfs failed (its last lines), not only that it did.
+if ! OUT=$("${MKFS[@]}" 2>&1); then
+  die "${MKFS[0]} failed: $(printf '%s\n' "$OUT" | grep -v '^[[:space:]/<]' | tail -n 2 | tr '\n' ' ')"
+fi
 
 mkdir -p "$MNT"
 mount -t "$FS" -o dax=always "$PMEM" "$MNT" || die "mount -o dax=always of $PMEM on $MNT failed"

@@ -45,11 +45,12 @@ export function caseVerdict(workload: Verdict, k: KernelSide): CaseVerdict {
       ? { ...verdict, reason: `${verdict.reason}; ${why}` }
       : { ...verdict, status: 'fail', reason: `${why}${verdict.status === 'pass' ? '' : `; the workload reported ${verdict.status}: ${verdict.reason}`}` };
   }
-  if (k.lines === null) verdict = doubt(verdict, `the case's kernel log could not be read (${k.kmsgError ?? 'unknown reason'})`);
-  else if (!k.marked) verdict = doubt(verdict, "the case's begin and end markers are missing from the kernel log, so its lines cannot be told apart");
+  // Overwritten records first: they are the cause when the markers are missing too.
   if (k.lost > 0) {
     verdict = doubt(verdict, `${k.lost} kernel-log record(s) were overwritten before they could be read (the ring buffer wrapped: raise vm.logBufKiB)`);
   }
+  if (k.lines === null) verdict = doubt(verdict, `the case's kernel log could not be read (${k.kmsgError ?? 'unknown reason'})`);
+  else if (!k.marked) verdict = doubt(verdict, "the case's begin and end markers are missing from the kernel log, so its lines cannot be told apart");
   if (k.taintAfter < 0 || k.taintBefore < 0) verdict = doubt(verdict, 'the kernel taint mask could not be read');
   const preTainted = badTaint(k.taintBefore);
   if (preTainted !== 0 && taintNew === 0) {

@@ -17,9 +17,13 @@ describe('KlogLedger', () => {
     const a = l.takeCase(dump(2, ['mkfs line', 'daxlab: begin a#1', WARN, 'daxlab: end a#1', WARN]), 'a#1');
     expect(a.lines).toEqual(['[    4.000000] WARNING: CPU: 0 PID: 1 at fs/x.c:1 f']);
     expect(a.marked).toBe(true);
-    expect(a.outside).toEqual([{ phase: 'between', after: 'a#1', serialLog: 'serial.log', lines: ['[    6.000000] WARNING: CPU: 0 PID: 1 at fs/x.c:1 f'] }]);
+    // After a, before any next case: held until the next case begins, so it can say between which two.
+    expect(a.outside).toEqual([]);
     const b = l.takeCase(dump(7, [WARN, 'daxlab: begin b#1', 'daxlab: end b#1']), 'b#1');
-    expect(b.outside).toEqual([{ phase: 'between', after: 'a#1', before: 'b#1', serialLog: 'serial.log', lines: ['[    7.000000] WARNING: CPU: 0 PID: 1 at fs/x.c:1 f'] }]);
+    expect(b.outside).toEqual([{
+      phase: 'between', after: 'a#1', before: 'b#1', serialLog: 'serial.log',
+      lines: ['[    6.000000] WARNING: CPU: 0 PID: 1 at fs/x.c:1 f', '[    7.000000] WARNING: CPU: 0 PID: 1 at fs/x.c:1 f'],
+    }]);
     expect(l.takeOutside(dump(10, [WARN]), 'end')).toMatchObject([{ phase: 'end', after: 'b#1' }]);
     expect(l.cursor).toBe(11);
   });
@@ -64,7 +68,8 @@ describe('KlogLedger with cases running at once', () => {
     const c = l.takeCase(dump(4, ['daxlab: end c#1', WARN]), 'c#1');
     expect(c.lines).toEqual(['[    3.000000] WARNING: CPU: 0 PID: 1 at fs/x.c:1 f']);
     expect(c.ambiguousWith).toEqual([]);
-    expect(c.outside).toMatchObject([{ phase: 'between', after: 'c#1', lines: ['[    5.000000] WARNING: CPU: 0 PID: 1 at fs/x.c:1 f'] }]);
+    expect(c.outside).toEqual([]);
+    expect(l.takeOutside(dump(6, []), 'end')).toMatchObject([{ phase: 'end', after: 'c#1', lines: ['[    5.000000] WARNING: CPU: 0 PID: 1 at fs/x.c:1 f'] }]);
   });
 
   it('keeps every record once when reads overlap, and counts only the records no read got', () => {

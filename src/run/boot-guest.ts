@@ -148,9 +148,20 @@ export async function bootGuest(o: BootOptions): Promise<BootedGuest> {
         collectStacks({
           serialLog: o.serialLog,
           sendKey: (key) => handle.qmp('human-monitor-command', { 'command-line': `sendkey alt-sysrq-${key}` }),
-          viaShell: disconnected
-            ? undefined
-            : (keys) => s.execChannel(['sh', '-c', 'for k; do echo "$k" > /proc/sysrq-trigger; done', 'sh', ...keys], { timeoutMs: 10_000 }),
+          // Over the session while it lives; after a cut, over a fresh connection (sshd may still run).
+          viaShell: async (keys) => {
+            const argv = ['sh', '-c', 'for k; do echo "$k" > /proc/sysrq-trigger; done', 'sh', ...keys];
+            if (!disconnected) return s.execChannel(argv, { timeoutMs: 10_000 });
+            const fresh = await connectGuest({
+              port: handle.sshPort, privateKey: ssh.clientKey, hostPublicKey: ssh.hostPublicKey,
+              deadlineMs: Date.now() + 10_000, giveUp: () => (end ? 'QEMU exited' : null),
+            });
+            try {
+              return await fresh.execChannel(argv, { timeoutMs: 10_000 });
+            } finally {
+              fresh.close();
+            }
+          },
         }),
       // Nothing in the guest outlives the VM (the pmem file is per boot), so stopping QEMU is enough.
       shutdown,

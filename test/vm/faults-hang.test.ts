@@ -29,7 +29,10 @@ describe('fault: guest hang', () => {
     ]);
     for (const id of ['ext4/fault/kind=hang#1', 'ext4/fault/kind=dstate#1']) {
       const c = byId(report.results, id);
-      expect(c.reason).toBe('case timed out after 10 s (plan timeouts.case); task stacks (sysrq w, t) attached');
+      // The reason names the timeout, the guest command that was running, and the stacks.
+      expect(c.reason).toMatch(/^case timed out after 10 s \(plan timeouts\.case\): the guest was running `\S+\/run-case\.sh '[^']+' \d+ \S+\/fault\.sh /);
+      expect(c.reason).toMatch(/console last said "[^"]*daxlab: begin ext4\/fault\/kind=/);
+      expect(c.reason).toMatch(/; task stacks \(sysrq w, t\) attached$/);
       expect(c.klogMatches.join('\n')).toMatch(/sysrq: Show Blocked State/);
       // Timeout plus stack collection: bounded, well before any ssh or boot timeout.
       expect(c.durationMs).toBeGreaterThanOrEqual(10_000);

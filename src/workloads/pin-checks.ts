@@ -2,7 +2,7 @@
 // pin, and whether the racing call started early enough to overlap it.
 import { errnoName, nsToMs } from './guest-json.js';
 import { PAGE } from './pin-race-params.js';
-import { describeWait, layoutWait, notBlockedReason, type WaitEvidence } from './wait-evidence.js';
+import { describeWait, layoutWait, notBlockedReason, spinWait, type WaitEvidence } from './wait-evidence.js';
 
 /**
  * How much earlier than the pinned I/O's completion the racing call may return
@@ -141,6 +141,14 @@ export function judgeWait(c: WaitingCall, pin: PinIo, pinMs: number): WaitOutcom
     return { kind: 'after', afterPinMs: afterPin, reason: `${c.call} started after the pinned ${pin.io} had completed` };
   }
   const unproven = notBlockedReason(c.call, c.evidence);
+  const spin = unproven === null ? null : spinWait(c.call, c.evidence, c.startNs, pinCompletionNs(pin, pinMs));
+  if (spin && c.evidence && afterPin >= -TOLERANCE_MS) {
+    const wait = describeWait(c.evidence);
+    return {
+      kind: 'waited', afterPinMs: afterPin, waitSeenMs: spin.spanMs, wait,
+      reason: `${c.call} waited for the pin (returned ${afterPin} ms after the ${pin.io} completed; seen running in the kernel for ~${spin.spanMs} ms: xfs's two-inode remap lock retries without sleeping)`,
+    };
+  }
   if (unproven !== null || !c.evidence) return { kind: 'unproven', afterPinMs: afterPin, reason: unproven ?? '' };
   const w = layoutWait(c.evidence);
   const waitSeenMs = nsToMs(w.lastNs - w.firstNs) + c.evidence.intervalMs;

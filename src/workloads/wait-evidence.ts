@@ -82,3 +82,32 @@ export function notBlockedReason(call: string, e: WaitEvidence | null): string |
   return `${call} returned after the pin was released but was not seen waiting for it: ${w.n} of ${e.samples} ` +
     `samples in the layout-break wait (need ${MIN_WAIT_SAMPLES}; seen: ${describeWait(e)}), so it may merely have been slow`;
 }
+
+/**
+ * Calls whose wait may spin instead of sleeping. xfs's remap (FICLONERANGE, FIDEDUPERANGE) locks two
+ * inodes in xfs_mmaplock_two_inodes_and_break_dax_layout(): a busy page of the first inode is waited
+ * for asleep (xfs_break_dax_layouts), but for the second it unlocks both and retries at once
+ * ("goto again", 6.12 fs/xfs/xfs_inode.c), so the thread runs in the kernel until the pin goes.
+ */
+export const SPINNING_CALLS = /^ioctl\((FICLONERANGE|FIDEDUPERANGE)\)$/;
+
+/** Least share of the time from the call's start to the pin's release it must be seen running. */
+export const MIN_SPIN_SHARE = 0.8;
+
+/**
+ * Pure: proof that a spinning call waited for the pin, or null: seen running (state R; the sampler
+ * only samples while the call is in its system call) at least MIN_WAIT_SAMPLES times, over at least
+ * MIN_SPIN_SHARE of the time from the call's start until the pin was released.
+ */
+export function spinWait(call: string, e: WaitEvidence | null, startNs: number, releaseNs: number): { n: number; spanMs: number } | null {
+  if (!e || !SPINNING_CALLS.test(call)) return null;
+  const running = e.chans.filter((c) => c.state === 'R');
+  const n = running.reduce((s, c) => s + c.n, 0);
+  if (n < MIN_WAIT_SAMPLES) return null;
+  const first = Math.min(...running.map((c) => c.firstNs));
+  const last = Math.max(...running.map((c) => c.lastNs));
+  const window = releaseNs - startNs;
+  const covered = Math.min(last, releaseNs) - Math.max(first, startNs) + e.intervalMs * 1e6;
+  if (window <= 0 || covered < MIN_SPIN_SHARE * window) return null;
+  return { n, spanMs: Math.round((last - first) / 1e5) / 10 + e.intervalMs };
+}

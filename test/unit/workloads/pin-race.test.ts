@@ -253,6 +253,21 @@ describe('pin-race judge(): proof of blocking', () => {
     expect(pinRace.judge(trunc5, output(pinraceLine({ over: { race_wait: two } })), ENV).status).toBe('error');
   });
 
+  it('accepts an xfs remap seen running in the kernel until the pin went (the two-inode lock spins), and nothing else', () => {
+    const xfs = (race: string) => testCase('pin-race', { pin: 'pread', race, index: 5, pages: 16 }, undefined, 'xfs');
+    const spinning = (r: string) => pinraceLine({ race: r as 'clone', over: { race_wait: waitSamples(start, end, '0', 'R') } });
+    for (const race of ['clone', 'dedupe']) {
+      const v = pinRace.judge(xfs(race), output(spinning(race)), ENV);
+      expect(v.status, race).toBe('pass');
+      expect(v.reason).toMatch(/seen running in the kernel for ~[\d.]+ ms: xfs's two-inode remap lock retries without sleeping/);
+    }
+    // A truncate seen running is not a spin this kernel has: still inconclusive.
+    expect(pinRace.judge(xfs('truncate'), output(spinning('truncate')), ENV).status).toBe('error');
+    // Running for only the last part of the pin window proves nothing.
+    const late = { interval_ms: 2, samples: 20, unreadable: 0, chans: [{ state: 'R', wchan: '0', n: 20, first_ns: end - 40 * MS, last_ns: end }] };
+    expect(pinRace.judge(xfs('dedupe'), output(pinraceLine({ race: 'dedupe', over: { race_wait: late } })), ENV).status).toBe('error');
+  });
+
   it('fails an early return whatever the samples say', () => {
     const v = pinRace.judge(trunc5, output(pinraceLine({ raceAfterReadMs: -390, over: { race_wait: waitSamples(start, start + 5 * MS) } })), ENV);
     expect(v.status).toBe('fail');

@@ -30,7 +30,7 @@ describe('fault: VM or connection lost mid-case', () => {
     expect(report.results.map((c) => `${c.id} ${c.status}`)).toEqual([`${KILLED} error`, `${CUT} error`, 'ext4/register-buffers/-#1 pass']);
     expect(byId(report.results, KILLED).reason).toMatch(/^QEMU died during the case \(killed by SIGKILL\), not a kernel crash: /);
     const cut = byId(report.results, CUT);
-    expect(cut.reason).toMatch(/^lost the ssh connection to the guest \(.*closed.*\); task stacks \(sysrq w, t\) attached$/);
+    expect(cut.reason).toMatch(/^lost the ssh connection to the guest \(.*closed.*\): the guest was running `\S+\/run-case\.sh .*; task stacks \(sysrq w, t\) attached$/);
     expect(cut.klogMatches.join('\n')).toMatch(/sysrq: Show Blocked State/);
     console.log(`QEMU SIGKILL -> case recorded in ${detectMs} ms; ssh cut -> case recorded ${cutMs} ms after the case began`);
     expect(detectMs).toBeLessThan(5_000);

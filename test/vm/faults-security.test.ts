@@ -1,4 +1,5 @@
-// Fault injection, real QEMU: hostile plan text is never run by a shell (host or guest); the
+// Fault injection, real QEMU: a kernel label with shell syntax is refused (exit 2, file:line:field);
+// hostile plan text is never run by a shell (host or guest); the
 // per-boot SSH material sits in a 0700 dir with 0600 files and is gone after the run; the SSH
 // forward listens on 127.0.0.1 only; no private key reaches the results directory.
 import { execa } from 'execa';
@@ -6,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CLI, REPO } from './cli-run.js';
 import { expectJournalMatchesReport, expectNoLeftovers, qemuOf, serialText, startDaxlab, waitFor } from './faults.js';
 
 describe('fault: hostile input and secrets', () => {
@@ -16,13 +18,20 @@ describe('fault: hostile input and secrets', () => {
     const label = `l;touch ${marks[2]};$(touch ${marks[3]})|&>'"`;
     const dir = mkdtempSync(join(tmpdir(), 'daxlab-fault-plan-'));
     const planFile = join(dir, 'hostile.yaml');
-    writeFileSync(planFile, [
+    const planText = (kernelLabel: string) => [
       `name: ${JSON.stringify(name)}`,
-      `kernel: { label: ${JSON.stringify(label)} }`,
+      `kernel: { label: ${JSON.stringify(kernelLabel)} }`,
       'filesystems: [ext4]',
       'workloads: [register-buffers]',
       '',
-    ].join('\n'));
+    ].join('\n');
+    // A label names result and cache files: shell syntax in it is refused before anything runs.
+    writeFileSync(planFile, planText(label));
+    const refused = await execa('node', [CLI, 'run', planFile], { reject: false, all: true, cwd: REPO });
+    expect(refused.exitCode, refused.all).toBe(2);
+    expect(refused.all).toContain(`${planFile}:2: kernel.label: expected letters, digits and . _ + - (at most 64)`);
+    // The plan name is free text: it is carried into every report, and never reaches a shell.
+    writeFileSync(planFile, planText('hostile-name'));
 
     const run = startDaxlab(['run', planFile]);
     const [qemu] = await waitFor('QEMU to run', async () => {
@@ -49,7 +58,7 @@ describe('fault: hostile input and secrets', () => {
     expect(r.exitCode, output.slice(-3000)).toBe(0);
     const report = expectJournalMatchesReport(run.results);
     expect(report.summary.plan).toBe(name);
-    expect(report.results.map((c) => [c.kernel, c.status])).toEqual([[label, 'pass']]);
+    expect(report.results.map((c) => [c.kernel, c.status])).toEqual([['hostile-name', 'pass']]);
     for (const m of marks) expect(existsSync(m), `${m} was created: plan text reached a shell`).toBe(false);
     // No private key in anything the run wrote.
     const grep = await execa('grep', ['-rlE', 'PRIVATE KEY|BEGIN OPENSSH', run.results], { reject: false });

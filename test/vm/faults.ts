@@ -47,9 +47,12 @@ export async function waitFor<T>(
   run?: Started,
 ): Promise<NonNullable<Awaited<T>>> {
   const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  void run?.child.finally(() => (exited = true));
   for (;;) {
     const v = await check();
     if (v) return v as NonNullable<Awaited<T>>;
+    if (exited) throw new Error(`daxlab exited while waiting for ${what}; it printed:\n${run!.output().slice(-3000)}`);
     if (Date.now() > deadline) {
       run?.child.kill('SIGTERM');
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${run ? `; daxlab printed:\n${run.output().slice(-3000)}` : ''}`);

@@ -27,7 +27,8 @@ describe('fio workloads', () => {
     for (const c of seed.report!.results) {
       if (Number(c.params.index) === 5) {
         expect(c.status, c.id).toBe('fail');
-        expect(c.reason).toMatch(/^truncate returned [\d.]+ ms before fio's pinned read completed .*fio buffer at page 5\)$/);
+        // The early truncate disassociates the pinned page: the kernel warns too (taint W).
+        expect(c.reason).toMatch(/^truncate returned [\d.]+ ms before fio's pinned read completed .*fio buffer at page 5\)(; kernel tainted during the case: W \(kernel issued a warning\))?$/);
       } else {
         expect(c.status, `${c.id}: ${c.reason}`).toBe('pass');
       }

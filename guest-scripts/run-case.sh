@@ -6,6 +6,7 @@
 #   DAXLAB-CASE-TRAILER
 #   STATUS <program exit status>
 #   TAINT-BEFORE <mask>
+#   TAINT-AFTER <mask>  (read before the end marker)
 #   <klog-state.sh KMSG_FROM: TAINT <mask>, then the kernel log records from KMSG_FROM on>
 # Exits with the program's status.
 set -u
@@ -21,9 +22,12 @@ fi
 printf 'daxlab: begin %s\n' "$case_id" > /dev/kmsg
 DAXLAB_CASE_ID=$case_id "$@"
 status=$?
+# Read before the end marker: what taints the kernel after it happened between cases.
+taint_after=$(cat /proc/sys/kernel/tainted 2>/dev/null || echo -1)
 printf 'daxlab: end %s\n' "$case_id" > /dev/kmsg
 printf '\n%s\n' DAXLAB-CASE-TRAILER
 echo "STATUS $status"
 echo "TAINT-BEFORE $taint_before"
+echo "TAINT-AFTER $taint_after"
 "$bin/klog-state.sh" "$from"
 exit "$status"

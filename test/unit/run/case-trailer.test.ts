@@ -10,6 +10,11 @@ describe('splitCaseOutput', () => {
     expect(out.trailer?.kmsg?.records.map((r) => r.text)).toEqual(['daxlab: begin x#1', 'daxlab: end x#1']);
   });
 
+  it('takes the taint read before the end marker (TAINT-AFTER) over the one read with the log', () => {
+    const stdout = '{}\nDAXLAB-CASE-TRAILER\nSTATUS 0\nTAINT-BEFORE 0\nTAINT-AFTER 0\nTAINT 512\nKMSG from=0 first=-1 next=0 lost=0\n';
+    expect(splitCaseOutput(stdout).trailer).toMatchObject({ taintBefore: 0, taint: 0 });
+  });
+
   it('uses the last trailer mark, and has no trailer when run-case.sh printed none', () => {
     expect(splitCaseOutput('x\nno trailer\n').trailer).toBeNull();
     expect(splitCaseOutput('x\nDAXLAB-CASE-TRAILER\ny').trailer).toMatchObject({ kmsg: null, taint: -1, taintBefore: -1 });

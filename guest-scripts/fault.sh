@@ -6,7 +6,7 @@
 #   disconnect  kill the sshd process serving this session (the host loses its connection)
 #   oops        oops the kernel without a panic (LKDTM BUG; needs CONFIG_LKDTM): the kernel taints D and
 #               keeps running, and this script is killed
-#   warn-between  succeed, and log a WARNING-style line right after the case has ended
+#   warn-between  succeed, and make the kernel WARN (LKDTM) right after the case has ended
 #   kasan-skip  log a KASAN-style line, then report a skip (the kernel log must still fail the case)
 #   klog-flood  log ~600 KiB of lines, more than a small kernel log buffer holds (records get lost)
 #   kmsg-unreadable  hide /dev/kmsg (bind /dev/null over it) for ~3 s, so the case's log cannot be read
@@ -54,8 +54,11 @@ case "$kind" in
     # the next one begins (the host needs a round trip to start it). setsid: out of the case's
     # process group, so the runner's cleanup does not stop it.
     [ -n "${DAXLAB_CASE_ID:-}" ] || { echo "fault: DAXLAB_CASE_ID is not set (run through run-case.sh)" >&2; exit 3; }
+    # A real WARN (LKDTM WARNING), so the kernel is tainted W before the next case starts.
+    crash=/sys/kernel/debug/provoke-crash/DIRECT
+    [ -w "$crash" ] || { echo '{"skip":"fault warn-between needs LKDTM (CONFIG_LKDTM) and debugfs"}'; exit 0; }
     setsid sh -c 'for _ in $(seq 1 5000); do dmesg | grep -qF "daxlab: end $1" && break; sleep 0.002; done
-      echo "WARNING: CPU: 0 PID: 1 at daxlab/fault.sh:1 daxlab_fault_between_cases" > /dev/kmsg' sh "$DAXLAB_CASE_ID" \
+      echo WARNING > "$2"' sh "$DAXLAB_CASE_ID" "$crash" \
       </dev/null >/dev/null 2>&1 &
     echo '{"fault":"warn-between"}'
     exit 0

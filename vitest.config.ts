@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // Four projects: unit (pure, milliseconds), cli (the built CLI against fake
 // executables), vm (real kernels under QEMU; slow, one file at a time, run by CI), nightly (proofs
-// too long for CI: many repeats, a second kernel version, long bisects; run by hand or by cron).
+// too long for CI: many repeats, a second kernel version, a second configuration; run by hand or by cron).
 export default defineConfig({
   test: {
     projects: [

@@ -1,9 +1,11 @@
+// Nightly, not CI: the thp fragment is a second kernel configuration, a second cold build (about
+// 10 minutes here), which would push CI from empty caches past its 60 minutes.
 // PMD (2 MiB) fsdax mappings, for real: with the thp fragment, 4 MiB files are mapped by PMDs
 // (a handful of faults for 1024 pages), truncate and punch still wait for pins anywhere, and the
 // seed bug changes shape: its scan of range [0, 0] finds the PMD entry at index 0, which covers
 // pages 0-511, so only pins at page 512 and beyond are missed.
 import { describe, expect, it } from 'vitest';
-import { daxlab } from './cli-run.js';
+import { daxlab } from '../vm/cli-run.js';
 
 const PLAN = 'test/plans/thp.yaml';
 

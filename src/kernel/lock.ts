@@ -110,6 +110,17 @@ function releaser(fd: number, exclusive: boolean): Release {
   };
 }
 
+// The holder writes its record just after it gets the lock: a waiter that looks in between finds
+// the file empty, so it looks again for up to a second before calling the holder unknown.
+async function holderSoon(path: string): Promise<LockHolder | null> {
+  for (let i = 0; i < 20; i++) {
+    const h = readHolder(path);
+    if (h) return h;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return readHolder(path);
+}
+
 function openLockFile(path: string): number {
   return openSync(path, constants.O_RDWR | constants.O_CREAT, 0o644);
 }
@@ -148,7 +159,7 @@ async function acquireOnce(path: string, o: LockOptions): Promise<{ fd: number; 
   try {
     let got = await flockFd(fd, [mode, '-n'], o.signal);
     if (got === 'busy') {
-      o.onWait?.(readHolder(path));
+      if (o.onWait) o.onWait(await holderSoon(path));
       const timeoutMs = o.timeoutMs ?? 3_600_000;
       got = await flockFd(fd, [mode, '-w', (timeoutMs / 1000).toFixed(3)], o.signal);
       if (got === 'busy') {

@@ -1,8 +1,19 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { defaultResultsDir, prepareResultsDir } from '../../../src/cli/results-dir.js';
+
+// Temp dirs of this file, removed after each test.
+const made: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'daxlab-rd-'));
+  made.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 describe('results directory', () => {
   it('defaults to a timestamped directory named after the kernel label, made safe', () => {
@@ -13,7 +24,7 @@ describe('results directory', () => {
 
   it('refuses a directory holding any output of a run, build or boot', () => {
     for (const f of ['results.json', 'serial.log', 'build/build.log']) {
-      const dir = mkdtempSync(join(tmpdir(), 'daxlab-rd-'));
+      const dir = tempDir();
       mkdirSync(join(dir, 'build'));
       writeFileSync(join(dir, f), '');
       expect(() => prepareResultsDir(dir, 'stock')).toThrow(`already holds a run (${f})`);
@@ -23,7 +34,7 @@ describe('results directory', () => {
 
   it('never reuses a default directory: the same second and label get a numbered one', () => {
     const cwd = process.cwd();
-    const tmp = mkdtempSync(join(tmpdir(), 'daxlab-rd-'));
+    const tmp = tempDir();
     process.chdir(tmp);
     try {
       const now = new Date('2026-11-25T15:40:12Z');
@@ -38,7 +49,7 @@ describe('results directory', () => {
   });
 
   it('refuses a directory that already holds a run journal', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'daxlab-rd-'));
+    const dir = tempDir();
     expect(prepareResultsDir(dir, 'stock')).toBe(dir);
     writeFileSync(join(dir, 'events.jsonl'), '');
     expect(() => prepareResultsDir(dir, 'stock')).toThrow(/already holds a run/);

@@ -1,8 +1,19 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { kconfigPaths, markConfig, reusableConfig, touchesKconfig } from '../../../src/kernel/config-reuse.js';
+
+// Temp dirs of this file, removed after each test.
+const made: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'daxlab-cfg-'));
+  made.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 describe('touchesKconfig', () => {
   it('sees a patch to any Kconfig file, the kconfig tool or the x86 defconfigs', () => {
@@ -32,7 +43,7 @@ describe('reusableConfig', () => {
   const s1 = { merged: 'm1', base: 'c1' };
 
   it('returns the .config only for the fragments it was marked with, and forgets it when unmarked', async () => {
-    const obj = mkdtempSync(join(tmpdir(), 'daxlab-cfg-'));
+    const obj = tempDir();
     expect(await reusableConfig(obj, s1)).toBeNull();
     writeFileSync(join(obj, '.config'), 'CONFIG_X=y\n');
     expect(await reusableConfig(obj, s1)).toBeNull();
@@ -44,7 +55,7 @@ describe('reusableConfig', () => {
   });
 
   it('holds across commits whose changes touch no Kconfig input, and only those', async () => {
-    const obj = mkdtempSync(join(tmpdir(), 'daxlab-cfg-'));
+    const obj = tempDir();
     writeFileSync(join(obj, '.config'), 'CONFIG_X=y\n');
     await markConfig(obj, s1);
     const asked: string[] = [];
@@ -55,7 +66,7 @@ describe('reusableConfig', () => {
   });
 
   it('ignores a stamp of an older daxlab (plain text)', async () => {
-    const obj = mkdtempSync(join(tmpdir(), 'daxlab-cfg-'));
+    const obj = tempDir();
     writeFileSync(join(obj, '.config'), 'CONFIG_X=y\n');
     writeFileSync(join(obj, '.daxlab-config-stamp'), '0123456789abcdef');
     expect(await reusableConfig(obj, s1, async () => false)).toBeNull();

@@ -2,7 +2,7 @@
 // pin, and whether the racing call started early enough to overlap it.
 import { errnoName, nsToMs } from './guest-json.js';
 import { PAGE } from './pin-race-params.js';
-import { describeWait, layoutWait, notBlockedReason, spinWait, type WaitEvidence } from './wait-evidence.js';
+import { describeWait, waitProof, type WaitEvidence } from './wait-evidence.js';
 
 /**
  * How much earlier than the pinned I/O's completion the racing call may return
@@ -129,34 +129,27 @@ export interface WaitingCall {
 
 /**
  * The one timing oracle every pin workload applies to a call that must wait for the pin: early
- * returns fail; a late return counts only with proof that the call slept in the layout-break
- * wait (src/workloads/wait-evidence.ts), since a call that is merely slow also returns late.
+ * returns fail; a late return counts only with proof that the call waited (asleep in the
+ * layout-break wait, or spinning where the kernel spins: waitProof in src/workloads/wait-evidence.ts),
+ * since a call that is merely slow also returns late.
  */
 export function judgeWait(c: WaitingCall, pin: PinIo, pinMs: number): WaitOutcome {
   const afterPin = afterPinMs(c.endNs, pin, pinMs);
   if (afterPin < -TOLERANCE_MS) {
     return { kind: 'early', afterPinMs: afterPin, reason: `${c.call} returned ${-afterPin} ms before the pinned ${pin.io} completed` };
   }
-  if (c.startNs >= pinCompletionNs(pin, pinMs) - TOLERANCE_MS * 1e6) {
+  const releaseNs = pinCompletionNs(pin, pinMs);
+  if (c.startNs >= releaseNs - TOLERANCE_MS * 1e6) {
     return { kind: 'after', afterPinMs: afterPin, reason: `${c.call} started after the pinned ${pin.io} had completed` };
   }
-  const unproven = notBlockedReason(c.call, c.evidence);
-  const spin = unproven === null ? null : spinWait(c.call, c.evidence, c.startNs, pinCompletionNs(pin, pinMs));
-  if (spin && c.evidence && afterPin >= -TOLERANCE_MS) {
-    const wait = describeWait(c.evidence);
-    return {
-      kind: 'waited', afterPinMs: afterPin, waitSeenMs: spin.spanMs, wait,
-      reason: `${c.call} waited for the pin (returned ${afterPin} ms after the ${pin.io} completed; seen running in the kernel for ~${spin.spanMs} ms: xfs's two-inode remap lock retries without sleeping)`,
-    };
-  }
-  if (unproven !== null || !c.evidence) return { kind: 'unproven', afterPinMs: afterPin, reason: unproven ?? '' };
-  const w = layoutWait(c.evidence);
-  const waitSeenMs = nsToMs(w.lastNs - w.firstNs) + c.evidence.intervalMs;
+  const proof = waitProof(c.call, c.evidence, c.startNs, releaseNs);
+  if ('reason' in proof || !c.evidence) return { kind: 'unproven', afterPinMs: afterPin, reason: 'reason' in proof ? proof.reason : '' };
+  const waitSeenMs = nsToMs(proof.seenNs) + c.evidence.intervalMs;
   const when = afterPin >= 0
     ? `returned ${afterPin} ms after the ${pin.io} completed`
     : `returned ${-afterPin} ms before the ${pin.io} was seen to complete, within the ${TOLERANCE_MS} ms tolerance`;
   const wait = describeWait(c.evidence);
-  return { kind: 'waited', afterPinMs: afterPin, waitSeenMs, wait, reason: `${c.call} waited for the pin (${when}; seen asleep in the layout-break wait for ~${waitSeenMs} ms)` };
+  return { kind: 'waited', afterPinMs: afterPin, waitSeenMs, wait, reason: `${c.call} waited for the pin (${when}; seen ${proof.how} for ~${waitSeenMs} ms${proof.because ? `: ${proof.because}` : ''})` };
 }
 
 /**

@@ -91,23 +91,43 @@ export function notBlockedReason(call: string, e: WaitEvidence | null): string |
  */
 export const SPINNING_CALLS = /^ioctl\((FICLONERANGE|FIDEDUPERANGE)\)$/;
 
-/** Least share of the time from the call's start to the pin's release it must be seen running. */
+/** Least share of the samples, and of the time from the call's start to the pin's release, seen running. */
 export const MIN_SPIN_SHARE = 0.8;
 
-/**
- * Pure: proof that a spinning call waited for the pin, or null: seen running (state R; the sampler
- * only samples while the call is in its system call) at least MIN_WAIT_SAMPLES times, over at least
- * MIN_SPIN_SHARE of the time from the call's start until the pin was released.
- */
-export function spinWait(call: string, e: WaitEvidence | null, startNs: number, releaseNs: number): { n: number; spanMs: number } | null {
-  if (!e || !SPINNING_CALLS.test(call)) return null;
+// Spin proof: seen running (state R; the sampler only samples while the call is in its system call)
+// in at least MIN_SPIN_SHARE of the samples, spread over at least MIN_SPIN_SHARE of the time from
+// the call's start until the pin was released. Returns how long it was seen running, or null.
+function spinSeenNs(e: WaitEvidence, startNs: number, releaseNs: number): number | null {
   const running = e.chans.filter((c) => c.state === 'R');
   const n = running.reduce((s, c) => s + c.n, 0);
-  if (n < MIN_WAIT_SAMPLES) return null;
+  if (n < MIN_WAIT_SAMPLES || n < MIN_SPIN_SHARE * e.samples) return null;
   const first = Math.min(...running.map((c) => c.firstNs));
   const last = Math.max(...running.map((c) => c.lastNs));
   const window = releaseNs - startNs;
   const covered = Math.min(last, releaseNs) - Math.max(first, startNs) + e.intervalMs * 1e6;
-  if (window <= 0 || covered < MIN_SPIN_SHARE * window) return null;
-  return { n, spanMs: Math.round((last - first) / 1e5) / 10 + e.intervalMs };
+  return window > 0 && covered >= MIN_SPIN_SHARE * window ? last - first : null;
+}
+
+/** How a call was seen waiting for the pin: asleep in the layout-break wait, or spinning in its retry loop. */
+export interface WaitProof {
+  seenNs: number;
+  how: 'asleep in the layout-break wait' | 'running in the kernel';
+  /** Why that counts, when it is not the usual sleep. */
+  because?: string;
+}
+
+/**
+ * Pure: the proof that a call which returned after the pin was released waited for it, or why there
+ * is none. A call proves it by being seen asleep in the layout-break wait at least MIN_WAIT_SAMPLES
+ * times; a call of SPINNING_CALLS may instead be seen running over most of the pin window.
+ */
+export function waitProof(call: string, e: WaitEvidence | null, startNs: number, releaseNs: number): WaitProof | { reason: string } {
+  const why = notBlockedReason(call, e);
+  if (why === null) {
+    const w = layoutWait(e!);
+    return { seenNs: w.lastNs - w.firstNs, how: 'asleep in the layout-break wait' };
+  }
+  const spin = e && SPINNING_CALLS.test(call) ? spinSeenNs(e, startNs, releaseNs) : null;
+  if (spin !== null) return { seenNs: spin, how: 'running in the kernel', because: "xfs's two-inode remap lock retries without sleeping" };
+  return { reason: why };
 }

@@ -266,6 +266,15 @@ describe('pin-race judge(): proof of blocking', () => {
     // Running for only the last part of the pin window proves nothing.
     const late = { interval_ms: 2, samples: 20, unreadable: 0, chans: [{ state: 'R', wchan: '0', n: 20, first_ns: end - 40 * MS, last_ns: end }] };
     expect(pinRace.judge(xfs('dedupe'), output(pinraceLine({ race: 'dedupe', over: { race_wait: late } })), ENV).status).toBe('error');
+    // Seen running at both ends but asleep elsewhere in between is not a spin.
+    const ends = {
+      interval_ms: 2, samples: 200, unreadable: 0,
+      chans: [
+        { state: 'R', wchan: '0', n: 4, first_ns: start, last_ns: end },
+        { state: 'S', wchan: 'do_nanosleep', n: 196, first_ns: start + 4 * MS, last_ns: end - 4 * MS },
+      ],
+    };
+    expect(pinRace.judge(xfs('clone'), output(pinraceLine({ race: 'clone', over: { race_wait: ends } })), ENV).status).toBe('error');
   });
 
   it('fails an early return whatever the samples say', () => {

@@ -33,19 +33,15 @@ export function parseKlogState(text: string): KlogState {
   return kmsg ? { taint, kmsg } : { taint, kmsg: null, kmsgError: 'kmsg-read printed no records header' };
 }
 
-function taintAfter(tail: string): { taint?: number } {
-  const t = intAfter(tail, 'TAINT-AFTER');
-  return t === null ? {} : { taint: t };
-}
-
 /** The workload's stdout and the trailer (null when run-case.sh printed none, e.g. it was killed). */
 export function splitCaseOutput(stdout: string): { stdout: string; trailer: CaseTrailer | null } {
   const at = stdout.lastIndexOf(`\n${TRAILER_MARK}\n`);
   if (at < 0) return { stdout, trailer: null };
   const tail = stdout.slice(at + TRAILER_MARK.length + 2);
+  const state = parseKlogState(tail);
   return {
     stdout: stdout.slice(0, at),
     // TAINT-AFTER is read before the end marker: a taint after it belongs to the gap between cases.
-    trailer: { ...parseKlogState(tail), ...taintAfter(tail), taintBefore: intAfter(tail, 'TAINT-BEFORE') ?? -1 },
+    trailer: { ...state, taint: intAfter(tail, 'TAINT-AFTER') ?? state.taint, taintBefore: intAfter(tail, 'TAINT-BEFORE') ?? -1 },
   };
 }

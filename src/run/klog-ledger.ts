@@ -146,11 +146,14 @@ export class KlogLedger {
     for (const r of [...this.pending.values()].sort((a, b) => a.seq - b.seq)) {
       const inside = this.containing(r.seq);
       if (inside.some((id) => !this.ends.has(id))) continue; // a running case may still claim it
+      if (inside.length > 0 || this.isMarker(r) || classifyKernelLine(r.text) === undefined) {
+        this.pending.delete(r.seq);
+        continue;
+      }
       const place = this.place(r.seq, final);
       // After a case and before the next has begun: wait for the next begin (or the end of the boot).
-      if (inside.length === 0 && place.phase === 'between' && place.before === undefined) continue;
+      if (place.phase === 'between' && place.before === undefined) continue;
       this.pending.delete(r.seq);
-      if (inside.length > 0 || this.isMarker(r) || classifyKernelLine(r.text) === undefined) continue;
       const last = findings.at(-1);
       if (last && last.phase === place.phase && last.after === place.after && last.before === place.before) last.lines.push(formatRecord(r));
       else findings.push({ ...place, serialLog: this.serialLog, lines: [formatRecord(r)] });

@@ -110,13 +110,15 @@ export async function bootGuest(o: BootOptions): Promise<BootedGuest> {
     const initSeen = handle.waitForSerial(/Run \S+ as init process/, bootMs).then(() => performance.now() - handle.startedAt);
     initSeen.catch(() => undefined);
     await handle.waitReady(bootMs);
-    session = await connectGuest({
+    // A connection to the guest's sshd with this boot's keys (the host key verified).
+    const connect = (withinMs: number) => connectGuest({
       port: handle.sshPort,
       privateKey: ssh.clientKey,
       hostPublicKey: ssh.hostPublicKey,
-      deadlineMs: Date.now() + bootMs,
+      deadlineMs: Date.now() + withinMs,
       giveUp: () => (o.signal?.aborted ? 'interrupted' : end ? 'QEMU exited' : null),
     });
+    session = await connect(bootMs);
     const s = session;
     teardown.add('close ssh', () => s.close());
     let disconnected = false;
@@ -152,10 +154,7 @@ export async function bootGuest(o: BootOptions): Promise<BootedGuest> {
           viaShell: async (keys) => {
             const argv = ['sh', '-c', 'for k; do echo "$k" > /proc/sysrq-trigger; done', 'sh', ...keys];
             if (!disconnected) return s.execChannel(argv, { timeoutMs: 10_000 });
-            const fresh = await connectGuest({
-              port: handle.sshPort, privateKey: ssh.clientKey, hostPublicKey: ssh.hostPublicKey,
-              deadlineMs: Date.now() + 10_000, giveUp: () => (end ? 'QEMU exited' : null),
-            });
+            const fresh = await connect(10_000);
             try {
               return await fresh.execChannel(argv, { timeoutMs: 10_000 });
             } finally {

@@ -1,19 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../temp-dirs.js';
 import { defaultResultsDir, prepareResultsDir } from '../../../src/cli/results-dir.js';
 
-// Temp dirs of this file, removed after each test.
-const made: string[] = [];
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'daxlab-rd-'));
-  made.push(d);
-  return d;
-};
-afterEach(() => {
-  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('daxlab-rd-');
 
 describe('results directory', () => {
   it('defaults to a timestamped directory named after the kernel label, made safe', () => {

@@ -1,19 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../temp-dirs.js';
 import { kconfigPaths, markConfig, reusableConfig, touchesKconfig } from '../../../src/kernel/config-reuse.js';
 
-// Temp dirs of this file, removed after each test.
-const made: string[] = [];
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'daxlab-cfg-'));
-  made.push(d);
-  return d;
-};
-afterEach(() => {
-  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('daxlab-cfg-');
 
 describe('touchesKconfig', () => {
   it('sees a patch to any Kconfig file, the kconfig tool or the x86 defconfigs', () => {

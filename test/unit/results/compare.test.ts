@@ -133,6 +133,14 @@ describe('compareTimings', () => {
     expect(t.powerNote).toBeUndefined();
   });
 
+  it('never compares evidence timings (waitSeenMs), however far they move', () => {
+    const seen = (id: string, centre: number) => Array.from({ length: 10 }, (_, i) =>
+      result({ id: `${id}#${i + 1}`, timings: { returnAfterPinMs: 2 + (i % 3), waitSeenMs: centre + i } }));
+    const t = compareTimings(seen('c', 395), seen('c', 300), s);
+    expect(t.tests.map((x) => x.timing)).toEqual(['returnAfterPinMs']);
+    expect(t.regressions).toEqual([]);
+  });
+
   it('a significant shift under the threshold is not a regression', () => {
     const t = compareTimings(repeats('c', 10, 1.5, 5), repeats('c', 10, 16.5, 6), s);
     expect(t.tests[0]!.pAdjusted).toBeLessThan(0.05);

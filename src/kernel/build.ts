@@ -21,6 +21,7 @@ import { acquireLock, describeHolder } from './lock.js';
 import { makeBzImage } from './make.js';
 import { applyPatches } from './patches.js';
 import { releaseFromObjDir } from './release.js';
+import { buildProbeModules, probeSourcesKey } from './probe-modules.js';
 import { buildSelftests } from './selftests.js';
 import { ensureTree, resetTree, resolveSource } from './source.js';
 
@@ -127,6 +128,7 @@ async function buildOrFetch(spec: KernelSpec, o: BuildOptions): Promise<BuildRes
     ...patchBytes.map((b) => sha256(b)),
     mergedText,
     await compilerId(),
+    await probeSourcesKey(),
     'x86_64 bzImage',
   );
   const hit = await lookupArtifact(o.cacheRoot, key, say);
@@ -178,9 +180,10 @@ async function buildOrFetch(spec: KernelSpec, o: BuildOptions): Promise<BuildRes
     });
     const selftestDir = join(obj, 'daxlab-selftests');
     const selftests = await buildSelftests(paths.src, obj, finalConfig, selftestDir, say);
+    const probes = await buildProbeModules(paths.src, obj, finalConfig, selftestDir, jobs, say);
     const kernelRelease = (await releaseFromObjDir(obj)) ?? undefined;
     const seconds = (Date.now() - started) / 1000;
-    const files = { image, config: objConfig, log: logFile, selftests: { dir: selftestDir, names: selftests.built } };
+    const files = { image, config: objConfig, log: logFile, selftests: { dir: selftestDir, names: [...selftests.built, ...probes.built] } };
     const artifact = await storeArtifact(o.cacheRoot, key, files, {
       label: spec.label,
       source: source.identity,

@@ -1,5 +1,6 @@
 // The workloads daxlab knows, by name.
 import { DaxlabError } from '../errors.js';
+import { busyRange } from './busy-range.js';
 import { fault } from './fault.js';
 import { fioFixedbufs } from './fio-fixedbufs.js';
 import { fioRace } from './fio-race.js';
@@ -23,6 +24,7 @@ export const WORKLOADS: Record<string, Workload> = {
   [pinReuse.name]: pinReuse,
   [fioFixedbufs.name]: fioFixedbufs,
   [fioRace.name]: fioRace,
+  [busyRange.name]: busyRange,
   // Test-only fault injection for the fault suite (inDefaultPlan: false).
   [fault.name]: fault,
 };

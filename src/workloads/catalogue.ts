@@ -5,6 +5,7 @@ import { fault } from './fault.js';
 import { fioFixedbufs } from './fio-fixedbufs.js';
 import { fioRace } from './fio-race.js';
 import { gupLongterm } from './gup-longterm.js';
+import { multiPin } from './multi-pin.js';
 import { pinMunmap } from './pin-munmap.js';
 import { pinRace } from './pin-race.js';
 import { pinReuse } from './pin-reuse.js';
@@ -25,6 +26,7 @@ export const WORKLOADS: Record<string, Workload> = {
   [fioFixedbufs.name]: fioFixedbufs,
   [fioRace.name]: fioRace,
   [busyRange.name]: busyRange,
+  [multiPin.name]: multiPin,
   // Test-only fault injection for the fault suite (inDefaultPlan: false).
   [fault.name]: fault,
 };

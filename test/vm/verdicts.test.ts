@@ -61,7 +61,7 @@ describe('verdict holes', () => {
 
   it('exits 4 when every case was skipped and the plan did not expect it, 0 when it did', async () => {
     const r = await daxlab(['run', '--backend', 'virtiofs']);
-    expect(r.report?.summary.counts.skip, r.output.slice(-2000)).toBe(22);
+    expect(r.report?.summary.counts.skip, r.output.slice(-2000)).toBe(26);
     expect(r.exitCode).toBe(4);
     const ok = await daxlab(['run', 'test/plans/virtiofs-expected-skip.yaml']);
     expect(ok.report?.summary.counts.skip, ok.output.slice(-2000)).toBeGreaterThan(0);

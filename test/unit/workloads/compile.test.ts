@@ -27,7 +27,7 @@ describe('compileGuestPrograms', { timeout: 60_000 }, () => {
   it('compiles every guest program, then reuses the output', async () => {
     const first = await compileGuestPrograms(SRC, join(work, 'out'));
     expect(first.programs).toEqual(
-      ['busyrange', 'daxcheck', 'fiotrunc', 'kmsg-read', 'pinrace', 'pinreuse', 'pinsignal', 'pinunlink', 'regbuf', 'shmshim.so'],
+      ['busyrange', 'daxcheck', 'fiotrunc', 'kmsg-read', 'multipin', 'pinrace', 'pinreuse', 'pinsignal', 'pinunlink', 'regbuf', 'shmshim.so'],
     );
     expect(first.binDir).toMatch(/\/out\/[0-9a-f]{16}$/);
     const before = (await stat(join(first.binDir, 'pinrace'))).mtimeMs;

@@ -1,0 +1,174 @@
+/* multipin: hold references on two pages of a DAX file for as long as the test says, run a
+ * racing truncate or hole punch, and release the two references one after the other, in a
+ * chosen order. The layout-break wait (ext4_break_layouts, xfs_break_dax_layouts) must wait
+ * for every busy page, rescanning after each wakeup, and for as long as each is held: the
+ * racing call may return only after the last reference is dropped.
+ *
+ * The references are vmsplice()s of each page into its own pipe: GUP takes a page reference,
+ * as a block O_DIRECT pin does, and closing the pipe drops it, at a time user space picks, so
+ * the oracle is causal, with no delay device. A sampler records the racing thread's wait channel.
+ *
+ * Usage: multipin --file PATH --pages N --index A --index2 B --race truncate|punch
+ *                 --hold-ms H --order forward|reverse
+ *   forward drops A's reference first (the page the scan finds first), reverse drops B's first.
+ *   The first release comes H ms after the racing call starts, the second H ms after that.
+ * Output: one JSON line with the racing call's start, end, result, the release times, the size
+ *   and data check and the racer's wait samples ("race_wait"); race_watchdog_ms >= 0 when the
+ *   call was still waiting 5 s after the last release and was interrupted by a signal.
+ * Exit: 0 ran, 2 usage error, 3 setup failure. */
+#define _GNU_SOURCE
+#include "daxlab-common.h"
+#include "racers.h"
+#include "wait-sampler.h"
+
+#include <signal.h>
+#include <sys/uio.h>
+
+#define WATCHDOG_MS 5000
+
+struct race_thread {
+	struct racer *r;
+	sem_t started;
+	pid_t tid;
+	int64_t start_ns, end_ns;
+	int ret, err;
+};
+
+static void *race_main(void *arg)
+{
+	struct race_thread *t = arg;
+	t->tid = ws_gettid();
+	sem_post(&t->started);
+	sleep_ms(20); /* let the sampler start before the call */
+	t->start_ns = now_ns();
+	t->ret = race_run(t->r);
+	t->err = t->ret ? errno : 0;
+	t->end_ns = now_ns();
+	return NULL;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static void usage(const char *msg)
+{
+	fprintf(stderr, "multipin: %s\nusage: multipin --file PATH --pages N --index A --index2 B "
+		"--race truncate|punch --hold-ms H --order forward|reverse\n", msg);
+	die_json(2, msg, 0);
+}
+
+/* vmsplice page `index` of map into a new pipe; the pipe holds a reference until closed. */
+static void hold_page(unsigned char *map, long index, int fds[2])
+{
+	if (pipe(fds) != 0)
+		die_json(3, "pipe failed", errno);
+	struct iovec iov = { map + index * DAXLAB_PAGE, DAXLAB_PAGE };
+	ssize_t n = vmsplice(fds[1], &iov, 1, 0);
+	if (n != DAXLAB_PAGE)
+		die_json(3, "vmsplice of a page did not take it whole", n < 0 ? errno : 0);
+}
+
+static void drop_page(int fds[2], int64_t *start, int64_t *end)
+{
+	*start = now_ns();
+	close(fds[0]);
+	close(fds[1]);
+	*end = now_ns();
+}
+
+int main(int argc, char **argv)
+{
+	int64_t t0 = now_ns();
+	struct pin_args a = { .pages = -1, .index = -1 };
+	long index2 = -1, hold_ms = -1;
+	const char *race_s = NULL, *order_s = NULL;
+	static const struct option opts[] = { PIN_ARG_OPTIONS, { "index2", required_argument, 0, 'I' },
+		{ "race", required_argument, 0, 'r' }, { "hold-ms", required_argument, 0, 'h' },
+		{ "order", required_argument, 0, 'o' }, { 0, 0, 0, 0 } };
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'I')
+			index2 = parse_count(optarg);
+		else if (c == 'r')
+			race_s = optarg;
+		else if (c == 'h')
+			hold_ms = parse_count(optarg);
+		else if (c == 'o')
+			order_s = optarg;
+		else if (!pin_arg(&a, c))
+			usage("unknown option");
+	}
+	if (optind != argc || !a.file || !race_s || !order_s)
+		usage("--file, --pages, --index, --index2, --race, --hold-ms and --order are required");
+	const char *bad = pages_index_error(a.pages, a.index);
+	if (bad)
+		usage(bad);
+	if (index2 <= a.index || index2 >= a.pages)
+		usage("--index2 must be above --index and below --pages");
+	if (hold_ms < 1 || hold_ms > 60000)
+		usage("--hold-ms must be an integer from 1 to 60000");
+	int race = race_parse(race_s);
+	if (race != RACE_TRUNCATE && race != RACE_PUNCH)
+		usage("--race must be truncate or punch");
+	int reverse = !strcmp(order_s, "reverse");
+	if (!reverse && strcmp(order_s, "forward"))
+		usage("--order must be forward or reverse");
+
+	struct racer r = { .kind = race, .path = a.file, .pages = a.pages, .index = a.index, .srcfd = -1 };
+	unsigned char *map;
+	r.fd = prepare_file(a.file, a.pages, &map);
+	int dax = require_dax(a.file);
+	int first[2], second[2];
+	hold_page(map, reverse ? index2 : a.index, first);
+	hold_page(map, reverse ? a.index : index2, second);
+
+	struct sigaction sa = { .sa_handler = on_alarm }; /* no SA_RESTART: the wait ends with EINTR */
+	sigaction(SIGALRM, &sa, NULL);
+	struct race_thread t = { .r = &r };
+	sem_init(&t.started, 0, 0);
+	pthread_t th;
+	start_and_wait(&th, race_main, &t, &t.started, 0);
+	struct wait_sampler ws;
+	ws_start(&ws, getpid(), t.tid);
+	sleep_ms(20 + hold_ms);
+	int64_t rel1_start, rel1_end, rel2_start, rel2_end;
+	drop_page(first, &rel1_start, &rel1_end);
+	sleep_ms(hold_ms);
+	drop_page(second, &rel2_start, &rel2_end);
+	struct timespec deadline;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += WATCHDOG_MS / 1000;
+	long watchdog_ms = -1;
+	if (pthread_timedjoin_np(th, NULL, &deadline) != 0) {
+		watchdog_ms = (long)((now_ns() - rel2_end) / 1000000);
+		pthread_kill(th, SIGALRM);
+		pthread_join(th, NULL);
+	}
+	ws_stop(&ws);
+
+	struct stat st;
+	if (fstat(r.fd, &st) != 0)
+		die_json(3, "fstat after the race failed", errno);
+	int data_ok = t.ret == 0 ? race_data_ok(&r) : 1;
+	race_cleanup(&r);
+	printf("{\"race\":\"%s\",\"order\":\"%s\",\"index\":%ld,\"index2\":%ld,\"pages\":%ld,\"hold_ms\":%ld,"
+	       "\"race_start_ns\":%lld,\"race_end_ns\":%lld,\"race_ret\":%d,\"race_errno\":%d,"
+	       "\"release1_start_ns\":%lld,\"release1_end_ns\":%lld,\"release2_start_ns\":%lld,\"release2_end_ns\":%lld,"
+	       "\"size_after\":%lld,\"size_expected\":%ld,\"data_ok\":%s,\"map_faults\":%ld,"
+	       "\"race_watchdog_ms\":%ld,\"dax\":%s,",
+	       race_s, order_s, a.index, index2, a.pages, hold_ms,
+	       (long long)(t.start_ns - t0), (long long)(t.end_ns - t0), t.ret, t.err,
+	       (long long)(rel1_start - t0), (long long)(rel1_end - t0),
+	       (long long)(rel2_start - t0), (long long)(rel2_end - t0),
+	       (long long)st.st_size, race_expected_size(&r), data_ok ? "true" : "false",
+	       daxlab_map_faults, watchdog_ms, dax == 1 ? "true" : "false");
+	ws_json(stdout, "race_wait", &ws, t0);
+	puts("}");
+	fflush(stdout);
+	munmap(map, (size_t)(a.pages * DAXLAB_PAGE));
+	close(r.fd);
+	unlink(a.file);
+	return 0;
+}

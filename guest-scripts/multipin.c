@@ -8,10 +8,15 @@
  * as a block O_DIRECT pin does, and closing the pipe drops it, at a time user space picks, so
  * the oracle is causal, with no delay device. A sampler records the racing thread's wait channel.
  *
- * Usage: multipin --file PATH --pages N --index A --index2 B --race truncate|punch
+ * Usage: multipin --file PATH --pages N --index A [--index2 B] --race truncate|punch|reclaim
  *                 --hold-ms H --order forward|reverse
  *   forward drops A's reference first (the page the scan finds first), reverse drops B's first.
  *   The first release comes H ms after the racing call starts, the second H ms after that.
+ *   Without --index2 only page A is held (the second release is then the first).
+ *   reclaim: the file is closed and unmapped (not unlinked) while its pages are held, and the
+ *   racing call is a write of 2 to /proc/sys/vm/drop_caches (reclaim dentries and inodes): an
+ *   inode reclaimed while its pages are held must wait for them, or not be reclaimed at all;
+ *   the kernel log tells (dax_disassociate_entry warns about a page still referenced).
  * Output: one JSON line with the racing call's start, end, result, the release times, the size
  *   and data check and the racer's wait samples ("race_wait"); race_watchdog_ms >= 0 when the
  *   call was still waiting 5 s after the last release and was interrupted by a signal.
@@ -30,9 +35,28 @@ struct race_thread {
 	struct racer *r;
 	sem_t started;
 	pid_t tid;
+	int reclaim;
 	int64_t start_ns, end_ns;
 	int ret, err;
 };
+
+/* Reclaim unused dentries and inodes (echo 2 > /proc/sys/vm/drop_caches) three times: the first
+ * pass only clears the inode's referenced bit (the LRU gives it a second chance); 0, or -1. */
+static int drop_caches(void)
+{
+	for (int pass = 0; pass < 3; pass++) {
+		int fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -1;
+		ssize_t n = write(fd, "2", 1);
+		int err = errno;
+		close(fd);
+		errno = err;
+		if (n != 1)
+			return -1;
+	}
+	return 0;
+}
 
 static void *race_main(void *arg)
 {
@@ -41,7 +65,7 @@ static void *race_main(void *arg)
 	sem_post(&t->started);
 	sleep_ms(20); /* let the sampler start before the call */
 	t->start_ns = now_ns();
-	t->ret = race_run(t->r);
+	t->ret = t->reclaim ? drop_caches() : race_run(t->r);
 	t->err = t->ret ? errno : 0;
 	t->end_ns = now_ns();
 	return NULL;
@@ -55,7 +79,7 @@ static void on_alarm(int sig)
 static void usage(const char *msg)
 {
 	fprintf(stderr, "multipin: %s\nusage: multipin --file PATH --pages N --index A --index2 B "
-		"--race truncate|punch --hold-ms H --order forward|reverse\n", msg);
+		"--race truncate|punch|reclaim --hold-ms H --order forward|reverse\n", msg);
 	die_json(2, msg, 0);
 }
 
@@ -101,17 +125,18 @@ int main(int argc, char **argv)
 			usage("unknown option");
 	}
 	if (optind != argc || !a.file || !race_s || !order_s)
-		usage("--file, --pages, --index, --index2, --race, --hold-ms and --order are required");
+		usage("--file, --pages, --index, --race, --hold-ms and --order are required");
 	const char *bad = pages_index_error(a.pages, a.index);
 	if (bad)
 		usage(bad);
-	if (index2 <= a.index || index2 >= a.pages)
+	if (index2 != -1 && (index2 <= a.index || index2 >= a.pages))
 		usage("--index2 must be above --index and below --pages");
 	if (hold_ms < 1 || hold_ms > 60000)
 		usage("--hold-ms must be an integer from 1 to 60000");
-	int race = race_parse(race_s);
+	int reclaim = !strcmp(race_s, "reclaim");
+	int race = reclaim ? RACE_TRUNCATE : race_parse(race_s);
 	if (race != RACE_TRUNCATE && race != RACE_PUNCH)
-		usage("--race must be truncate or punch");
+		usage("--race must be truncate, punch or reclaim");
 	int reverse = !strcmp(order_s, "reverse");
 	if (!reverse && strcmp(order_s, "forward"))
 		usage("--order must be forward or reverse");
@@ -120,13 +145,25 @@ int main(int argc, char **argv)
 	unsigned char *map;
 	r.fd = prepare_file(a.file, a.pages, &map);
 	int dax = require_dax(a.file);
+	int two = index2 != -1;
 	int first[2], second[2];
-	hold_page(map, reverse ? index2 : a.index, first);
-	hold_page(map, reverse ? a.index : index2, second);
+	hold_page(map, two && reverse ? index2 : a.index, first);
+	if (two)
+		hold_page(map, reverse ? a.index : index2, second);
+	if (reclaim) { /* leave only the page references: no mapping, no open file, nothing dirty */
+		/* syncfs, not fsync: only writeback clears the inode's I_DIRTY_PAGES, and the inode
+		 * shrinker passes over dirty inodes */
+		if (syncfs(r.fd) != 0)
+			die_json(3, "syncfs before reclaim failed", errno);
+		munmap(map, (size_t)(a.pages * DAXLAB_PAGE));
+		close(r.fd);
+		map = NULL;
+		r.fd = -1;
+	}
 
 	struct sigaction sa = { .sa_handler = on_alarm }; /* no SA_RESTART: the wait ends with EINTR */
 	sigaction(SIGALRM, &sa, NULL);
-	struct race_thread t = { .r = &r };
+	struct race_thread t = { .r = &r, .reclaim = reclaim };
 	sem_init(&t.started, 0, 0);
 	pthread_t th;
 	start_and_wait(&th, race_main, &t, &t.started, 0);
@@ -135,8 +172,13 @@ int main(int argc, char **argv)
 	sleep_ms(20 + hold_ms);
 	int64_t rel1_start, rel1_end, rel2_start, rel2_end;
 	drop_page(first, &rel1_start, &rel1_end);
-	sleep_ms(hold_ms);
-	drop_page(second, &rel2_start, &rel2_end);
+	if (two) {
+		sleep_ms(hold_ms);
+		drop_page(second, &rel2_start, &rel2_end);
+	} else {
+		rel2_start = rel1_start;
+		rel2_end = rel1_end;
+	}
 	struct timespec deadline;
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += WATCHDOG_MS / 1000;
@@ -149,9 +191,11 @@ int main(int argc, char **argv)
 	ws_stop(&ws);
 
 	struct stat st;
-	if (fstat(r.fd, &st) != 0)
-		die_json(3, "fstat after the race failed", errno);
-	int data_ok = t.ret == 0 ? race_data_ok(&r) : 1;
+	if (stat(a.file, &st) != 0)
+		die_json(3, "stat after the race failed", errno);
+	if (reclaim) /* nothing changed the file: it must keep its size, and its data is not checked */
+		r.fd = open(a.file, O_RDONLY | O_CLOEXEC);
+	int data_ok = t.ret == 0 && !reclaim ? race_data_ok(&r) : 1;
 	race_cleanup(&r);
 	printf("{\"race\":\"%s\",\"order\":\"%s\",\"index\":%ld,\"index2\":%ld,\"pages\":%ld,\"hold_ms\":%ld,"
 	       "\"race_start_ns\":%lld,\"race_end_ns\":%lld,\"race_ret\":%d,\"race_errno\":%d,"
@@ -162,13 +206,15 @@ int main(int argc, char **argv)
 	       (long long)(t.start_ns - t0), (long long)(t.end_ns - t0), t.ret, t.err,
 	       (long long)(rel1_start - t0), (long long)(rel1_end - t0),
 	       (long long)(rel2_start - t0), (long long)(rel2_end - t0),
-	       (long long)st.st_size, race_expected_size(&r), data_ok ? "true" : "false",
+	       (long long)st.st_size, reclaim ? a.pages * DAXLAB_PAGE : race_expected_size(&r), data_ok ? "true" : "false",
 	       daxlab_map_faults, watchdog_ms, dax == 1 ? "true" : "false");
 	ws_json(stdout, "race_wait", &ws, t0);
 	puts("}");
 	fflush(stdout);
-	munmap(map, (size_t)(a.pages * DAXLAB_PAGE));
-	close(r.fd);
+	if (map)
+		munmap(map, (size_t)(a.pages * DAXLAB_PAGE));
+	if (r.fd >= 0)
+		close(r.fd);
 	unlink(a.file);
 	return 0;
 }

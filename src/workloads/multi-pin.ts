@@ -10,14 +10,21 @@ import { describeWait, layoutWait, notBlockedReason, parseWaitEvidence } from '.
 import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
 
 const PARAMS: Record<string, ParamDef> = {
-  race: { values: ['truncate', 'punch'], default: ['truncate'], description: 'The waiting call: ftruncate(0), or PUNCH_HOLE|KEEP_SIZE over the file.' },
+  race: {
+    values: ['truncate', 'punch', 'reclaim'],
+    default: ['truncate'],
+    description:
+      'The waiting call: ftruncate(0), PUNCH_HOLE|KEEP_SIZE over the file, or reclaim: the file is closed and unmapped ' +
+      '(still linked) and the call writes 2 to /proc/sys/vm/drop_caches (the kernel log is the oracle: an inode evicted ' +
+      'while its page is referenced warns in dax_disassociate_entry).',
+  },
   order: {
     values: ['forward', 'reverse'],
     default: ['forward', 'reverse'],
     description: 'forward: the lower page (the one the scan finds first) is released first, so the wait must rescan and wait again; reverse: the higher page first.',
   },
   index: { default: [3], description: 'Page index of the first held page.' },
-  index2: { default: [11], description: 'Page index of the second held page; above index and below pages.' },
+  index2: { default: [11], description: 'Page index of the second held page; above index and below pages, or 0: only page index is held.' },
   pages: { default: [16], description: 'File size in 4 KiB pages (1 to 65536).' },
   hold: { default: [300], description: 'Milliseconds from the call to the first release, and from the first release to the second (1 to 60000).' },
 };
@@ -33,7 +40,7 @@ function command(tc: TestCase, env: GuestEnv): string[] {
     '--file', caseFilePath(env.mountPoint, 'multipin', tc.id),
     '--pages', String(intParam(tc, 'pages', PARAMS.pages!)),
     '--index', String(intParam(tc, 'index', PARAMS.index!)),
-    '--index2', String(intParam(tc, 'index2', PARAMS.index2!)),
+    ...(intParam(tc, 'index2', PARAMS.index2!) === 0 ? [] : ['--index2', String(intParam(tc, 'index2', PARAMS.index2!))]),
     '--race', enumParam(tc, 'race', PARAMS.race!),
     '--hold-ms', String(intParam(tc, 'hold', PARAMS.hold!)),
     '--order', enumParam(tc, 'order', PARAMS.order!),
@@ -45,14 +52,16 @@ function judge(tc: TestCase, out: GuestOutput): Verdict {
   const order = enumParam(tc, 'order', PARAMS.order!);
   const [index, index2] = [intParam(tc, 'index', PARAMS.index!), intParam(tc, 'index2', PARAMS.index2!)];
   const pages = intParam(tc, 'pages', PARAMS.pages!);
-  if (!(index < index2 && index2 < pages)) return errorVerdict(`index ${index} and index2 ${index2} must be increasing pages of the ${pages}-page file`, out);
+  if (!(index < pages && (index2 === 0 || (index < index2 && index2 < pages)))) {
+    return errorVerdict(`index ${index} and index2 ${index2} must be increasing pages of the ${pages}-page file (index2 0: one page)`, out);
+  }
   const checked = checkResult('multipin', out);
   if ('verdict' in checked) return checked.verdict;
   const fields = requireFields('multipin', checked.line, INTS, out, ['data_ok']);
   if ('verdict' in fields) return fields.verdict;
   const v = fields.values;
-  const call = race === 'truncate' ? 'ftruncate' : 'fallocate(PUNCH_HOLE)';
-  const [firstPage, lastPage] = order === 'forward' ? [index, index2] : [index2, index];
+  const call = race === 'truncate' ? 'ftruncate' : race === 'punch' ? 'fallocate(PUNCH_HOLE)' : 'drop_caches';
+  const [firstPage, lastPage] = index2 === 0 ? [index, index] : order === 'forward' ? [index, index2] : [index2, index];
   const timings = {
     returnAfterLastReleaseMs: nsToMs(v.race_end_ns - v.release2_start_ns),
     returnAfterFirstReleaseMs: nsToMs(v.race_end_ns - v.release1_start_ns),
@@ -63,6 +72,7 @@ function judge(tc: TestCase, out: GuestOutput): Verdict {
   const hung = watchdogFailure(call, v.race_watchdog_ms, 'the last reference was dropped');
   if (hung) return { status: 'fail', reason: hung, timings, details };
   if (v.race_ret !== 0) return { status: 'fail', reason: `${call} failed with ${errnoName(v.race_errno)}`, timings, details };
+  if (race === 'reclaim') return judgeReclaim(v, checked.line.race_wait, timings, details);
   if (v.race_end_ns < v.release2_start_ns) {
     const when = v.race_end_ns < v.release1_start_ns
       ? 'while both pages were still referenced'
@@ -88,6 +98,25 @@ function judge(tc: TestCase, out: GuestOutput): Verdict {
   };
 }
 
+// Reclaim need not wait: an inode that is not evicted has nothing to wait for (the icache shrinker
+// skips a mapping whose xarray holds a node, mapping_shrinkable()). One that is evicted must wait,
+// or dax_disassociate_entry() warns; the kernel log, scanned for every case, decides.
+function judgeReclaim(
+  v: Record<(typeof INTS)[number], number>,
+  samples: unknown,
+  timings: Record<string, number>,
+  details: Record<string, string | number>,
+): Verdict {
+  if (v.size_after !== v.size_expected) return { status: 'fail', reason: `drop_caches changed the file's size to ${v.size_after} (expected ${v.size_expected})`, timings, details };
+  const evidence = parseWaitEvidence(samples);
+  const waited = evidence !== null && notBlockedReason('drop_caches', evidence) === null;
+  if (evidence) details.wait = describeWait(evidence);
+  const how = v.race_end_ns >= v.release2_start_ns
+    ? `returned ${timings.returnAfterLastReleaseMs} ms after the last release${waited ? ', seen asleep in the layout-break wait' : ''}`
+    : `returned ${-timings.returnAfterLastReleaseMs!} ms before the last release (the inode was kept, or evicted without waiting: the kernel log tells)`;
+  return { status: 'pass', reason: `drop_caches with the closed file's pages referenced ${how}; the kernel-log scan fails the case if the inode was evicted while its page was referenced`, timings, details };
+}
+
 /** Two held pages, released in order: the layout-break wait must rescan and wait for each. */
 export const multiPin: Workload = {
   name: 'multi-pin',
@@ -99,8 +128,12 @@ export const multiPin: Workload = {
     'ext4_break_layouts and xfs_break_dax_layouts wait for the first busy page the scan finds, then must scan ' +
     'again and wait for the next: a wait that returns after one wakeup, times out, or misses a page fails. ' +
     'Oracle (causal, no delay device): the call must not return before the last reference is dropped, and must ' +
-    'have been seen asleep in the layout-break wait after the first release; then size and data are checked.',
+    'have been seen asleep in the layout-break wait after the first release; then size and data are checked. ' +
+    'race=reclaim closes and unmaps the file (written back, still linked) and drops dentries and inodes instead: ' +
+    'the inode may be kept or must wait, and the kernel-log scan fails an inode evicted with a page referenced.',
   params: PARAMS,
   command,
   judge,
+  // drop_caches reclaims every unused inode of the guest: no other case may run meanwhile.
+  exclusive: (tc) => (enumParam(tc, 'race', PARAMS.race!) === 'reclaim' ? 'guest' : undefined),
 };

@@ -54,3 +54,25 @@ describe('multi-pin', () => {
     expect(multiPin.judge(tc, output(slow), ENV).status).toBe('error');
   });
 });
+
+describe('multi-pin race=reclaim', () => {
+  const one = testCase('multi-pin', { race: 'reclaim', index: 0, index2: 0, pages: 1 });
+
+  it('holds one page when index2 is 0, and runs alone on the guest', () => {
+    const argv = multiPin.command(one, ENV);
+    expect(argv).not.toContain('--index2');
+    expect(argv.slice(argv.indexOf('--race'), argv.indexOf('--race') + 2)).toEqual(['--race', 'reclaim']);
+    expect(multiPin.exclusive!(one)).toBe('guest');
+    expect(multiPin.exclusive!(tc)).toBeUndefined();
+  });
+
+  it('passes whether drop_caches returned before or after the release (the kernel log decides), fails a size change', () => {
+    const early = line(40, { race: 'reclaim', release2_start_ns: ns(320), release2_end_ns: ns(320.2), size_after: 4096, size_expected: 4096, race_wait: waitSamples(ns(20), ns(40), '0', 'R') });
+    const v = multiPin.judge(one, output(early), ENV);
+    expect(v.status, v.reason).toBe('pass');
+    expect(v.reason).toMatch(/returned 280 ms before the last release \(the inode was kept, or evicted without waiting: the kernel log tells\)/);
+    const late = line(321, { race: 'reclaim', release2_start_ns: ns(320), size_after: 4096, size_expected: 4096 });
+    expect(multiPin.judge(one, output(late), ENV).reason).toMatch(/returned 1 ms after the last release, seen asleep in the layout-break wait/);
+    expect(multiPin.judge(one, output({ ...late, size_after: 0 }), ENV).status).toBe('fail');
+  });
+});

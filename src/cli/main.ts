@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // daxlab's command line: commander wiring and exit codes only; each command lives in its own file.
 import { Command } from 'commander';
+import { bisectCommand, type BisectFlags } from './bisect-command.js';
 import { bootCommand, pickPlan, splitBootArgs } from './boot-command.js';
 import { buildCommand } from './build-command.js';
 import { cacheDuCommand, cacheExportCommand, cacheGcCommand, cacheImportCommand, cacheListCommand } from './cache-command.js';
@@ -43,6 +44,29 @@ const program = new Command()
       '2 usage/plan/patch/config error, 3 no case failed but some was flaky, 4 nothing passed (skips the plan did not expect),\n' +
       '69 host or harness failure, 130/143 interrupted. When several apply: 1, then 69, then 3, then 4.',
   );
+
+program
+  .command('bisect')
+  .description('find the first commit that makes a case fail: endpoints checked, git bisect in daxlab\'s own clone, one run per step (builds cached), flaky-aware, resumable')
+  .option('--source <repo>', 'git repository of the kernel (only read: daxlab bisects in its own clone)')
+  .option('--good <ref>', 'a commit where the case passes')
+  .option('--bad <ref>', 'a later commit where it fails')
+  .option('--case <id>', 'the case to watch, as results name it (e.g. ext4/busy-range/index=5,pages=1024); repeatable', collect)
+  .option('--plan <file>', 'instead of --case: run this plan at every step and watch the cases that fail on --bad')
+  .option('--config <fragment>', 'extra config fragment for every step; repeatable', collect)
+  .option('--patch <file>', 'patch applied on top of every step; repeatable', collect)
+  .option('--bad-runs <n>', 'runs on the bad commit, to estimate how often the case fails (default 3)')
+  .option('--confidence <p>', 'confidence that a step called good has no bug (default 0.95): sets the clean runs per good step')
+  .option('--results <dir>', 'new directory for the journal, the bisect log, each step\'s results (default: daxlab-results/<time>-bisect)')
+  .option('--resume <dir>', 'continue an interrupted bisect from its results directory (its journal)')
+  .option('--json', 'print the outcome as one JSON object on stdout')
+  .action(async (flags: BisectFlags) => {
+    const abort = new AbortController();
+    const stop = () => abort.abort(new Error('SIGINT'));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    process.exitCode = await bisectCommand(flags, abort.signal);
+  });
 
 kernelOptions(program.command('run [plan]'))
   .description('the main job: build, boot, run every case of the plan (default plan when none is given), report')

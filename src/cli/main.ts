@@ -12,6 +12,7 @@ import { doctorCommand, listCommand } from './info-commands.js';
 import { reportCommand, type ReportFlags } from './report-command.js';
 import { resolvePlan, type KernelFlags } from './resolve-plan.js';
 import { runCommand, type RunFlags } from './run-command.js';
+import { listShardsCommand } from './shards-command.js';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -77,9 +78,10 @@ kernelOptions(program.command('run [plan]'))
   .option('--append <word>', 'extra guest kernel command-line word (e.g. loglevel=8); repeatable', collect)
   .option('--rerun-failures <n>', 'run a failing case again up to n times (0-10, default 0); one that fails, then passes, is flaky (exit 3)')
   .option('--jobs <n>', 'guests run at once on the local target, 1-8 (default 1); cells of a multi-kernel plan run side by side')
-  .action(async (planFile: string | undefined, flags: KernelFlags & RunFlags) => {
+  .option('--list-shards <n>', 'print the matrix of n shards (each one\'s --shard i/n, its case count, first and last case) and exit; with --json, {"include":[...]} for a CI matrix')
+  .action(async (planFile: string | undefined, flags: KernelFlags & RunFlags & { listShards?: string }) => {
     const plan = await resolvePlan(planFile, flags);
-    process.exitCode = await runCommand(plan, flags);
+    process.exitCode = flags.listShards ? listShardsCommand(plan, flags.listShards, Boolean(flags.json)) : await runCommand(plan, flags);
   });
 
 kernelOptions(program.command('build [plan]'))

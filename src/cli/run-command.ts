@@ -80,6 +80,7 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
   const findings: KlogFinding[] = [];
   const kernels = plan.kernels.map((k) => k.label).join(', ');
   let accel: 'kvm' | 'tcg' = 'tcg';
+  let clocksource: string | undefined;
   // What each kernel is (source, patches, fragments), completed with its build once built.
   const kernelInfos = new Map(plan.kernels.map((k) => [k.label, kernelInfo(k)]));
   let kernelRelease: string | undefined;
@@ -91,6 +92,7 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
     counts: countStatuses(results),
     stages,
     accel,
+    ...(clocksource ? { clocksource } : {}),
     exitCode,
     ...(findings.length > 0 ? { findings } : {}),
     kernels: [...kernelInfos.values()],
@@ -138,6 +140,7 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
         join(resultsDir, serialLogName(n, multi ? cellName({ kernel: cell.kernel.label, target: cell.target }) : undefined)),
     });
     accel = run.accel;
+    clocksource = run.clocksource;
   } catch (err) {
     // An interrupt that cancelled a build or boot is reported as an interrupt, with the results so far.
     if (!abort.signal.aborted) failure = err;

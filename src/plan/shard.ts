@@ -35,3 +35,21 @@ function checkShard(index: number, total: number): void {
     throw new DaxlabError('USAGE', `invalid shard index ${index}: expected 1 to ${total}`);
   }
 }
+
+/** One shard of a CI matrix: the --shard argument and what it runs. */
+export interface ShardEntry {
+  shard: string;
+  cases: number;
+  first: string;
+  last: string;
+}
+
+/** Pure: the shard matrix for `total` shards of cases (ids), as `--list-shards` prints it; empty shards are left out. */
+export function shardMatrix(ids: readonly string[], total: number): ShardEntry[] {
+  const out: ShardEntry[] = [];
+  for (let i = 1; i <= total; i++) {
+    const part = shard(ids, i, total);
+    if (part.length > 0) out.push({ shard: `${i}/${total}`, cases: part.length, first: part[0]!, last: part.at(-1)! });
+  }
+  return out;
+}

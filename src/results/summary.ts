@@ -128,7 +128,7 @@ export function formatSummary(summary: RunSummary, results: CaseResult[]): strin
   if (stages.length > 0) out.push(`Stages: ${stages.map(([k, v]) => `${k} ${formatMs(v)}`).join(', ')}`);
   const total = CASE_STATUSES.reduce((sum, k) => sum + (summary.counts[k] ?? 0), 0);
   out.push(
-    `Total: ${total} cases in ${formatMs(summary.durationMs)} (plan ${summary.plan}, kernel ${summary.kernel}, accel ${summary.accel})`,
+    `Total: ${total} cases in ${formatMs(summary.durationMs)} (plan ${summary.plan}, kernel ${summary.kernel}, accel ${summary.accel}${summary.clocksource ? `, guest clocksource ${summary.clocksource}` : ''})`,
   );
   const known = knownLine(summary.counts);
   if (known !== undefined) out.push(known);

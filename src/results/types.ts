@@ -107,6 +107,8 @@ export interface RunSummary {
   /** Stage timings of the run (build, boot, setup), in milliseconds. */
   stages: Record<string, number>;
   accel: 'kvm' | 'tcg';
+  /** The guest kernel's clocksource (kvm-clock under KVM): proof that KVM was really used. */
+  clocksource?: string;
   exitCode: number;
   /** Kernel-log lines outside every case (each one fails the run); absent when there were none. */
   findings?: KlogFinding[];

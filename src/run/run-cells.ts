@@ -46,8 +46,9 @@ async function recordUnrun(d: RunCellsDeps, cell: Cell, status: 'skip' | 'error'
 }
 
 /** Run every cell; returns the accelerator the guests used. */
-export async function runCells(d: RunCellsDeps): Promise<{ accel: 'kvm' | 'tcg' }> {
+export async function runCells(d: RunCellsDeps): Promise<{ accel: 'kvm' | 'tcg'; clocksource?: string }> {
   let accel: 'kvm' | 'tcg' = 'tcg';
+  let clocksource: string | undefined;
   const pending: Cell[] = [];
   for (const cell of d.cells) {
     const why = d.targets.get(cell.target)!.unsupported(d.plan);
@@ -91,7 +92,7 @@ export async function runCells(d: RunCellsDeps): Promise<{ accel: 'kvm' | 'tcg' 
         continue;
       }
       used.set(cell.target, (used.get(cell.target) ?? 0) + 1);
-      const p: Promise<void> = runCell(d, cell, target, b.ok).then((a) => void (accel = a), (err: unknown) => void failures.push(err)).finally(() => {
+      const p: Promise<void> = runCell(d, cell, target, b.ok).then((a) => { accel = a.accel; clocksource = a.clocksource ?? clocksource; }, (err: unknown) => void failures.push(err)).finally(() => {
         running.delete(p);
         used.set(cell.target, used.get(cell.target)! - 1);
         wake();
@@ -108,11 +109,11 @@ export async function runCells(d: RunCellsDeps): Promise<{ accel: 'kvm' | 'tcg' 
   }
   await buildChain;
   if (failures.length > 0) throw failures[0];
-  return { accel };
+  return { accel, ...(clocksource ? { clocksource } : {}) };
 }
 
 // One cell: boot on its target, run its cases (lanes, reboots), as runPlanCases does.
-async function runCell(d: RunCellsDeps, cell: Cell, target: RunTarget, b: BuildResult): Promise<'kvm' | 'tcg'> {
+async function runCell(d: RunCellsDeps, cell: Cell, target: RunTarget, b: BuildResult): Promise<{ accel: 'kvm' | 'tcg'; clocksource?: string }> {
   // Known issues scoped to kernel versions apply only when the built release is in their range.
   const release = b.artifact.meta.kernelRelease ?? null;
   const known = knownIssuesFor(d.plan.known, release);
@@ -138,5 +139,5 @@ async function runCell(d: RunCellsDeps, cell: Cell, target: RunTarget, b: BuildR
     rerunFailures: d.rerunFailures,
     boot: (image, signal) => boot(image, d.serialLog(cell, ++boots), signal),
   });
-  return run.accel;
+  return { accel: run.accel, ...(run.clocksource ? { clocksource: run.clocksource } : {}) };
 }

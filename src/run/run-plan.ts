@@ -10,6 +10,7 @@ import { getWorkload } from '../workloads/catalogue.js';
 import type { BootedGuest } from './booted-guest.js';
 import { queueOf, type QueuedCase } from './case-queue.js';
 import { readKlogState } from './case-runner.js';
+import { guestClocksource, kvmDoubt } from './clocksource.js';
 import { KlogLedger } from './klog-ledger.js';
 import { recordAll, recordFindings, type RunState } from './run-state.js';
 import { mountPointOf, VmLanes, type LaneVm } from './vm-lanes.js';
@@ -64,7 +65,10 @@ async function bootVm(s: RunState, filesystems: FsName[]): Promise<LaneVm | { un
   d.stages.kernelInitMs = booted.timings.kernelInitMs;
   d.stages.readyMs = booted.timings.readyMs;
   s.accel = booted.accel;
-  await d.reporter.onStage?.('boot', `guest ready in ${(booted.timings.readyMs / 1000).toFixed(1)} s (${booted.accel.toUpperCase()})`);
+  s.clocksource = await guestClocksource(booted.guest);
+  await d.reporter.onStage?.('boot', `guest ready in ${(booted.timings.readyMs / 1000).toFixed(1)} s (${booted.accel.toUpperCase()}, guest clocksource ${s.clocksource ?? 'unknown'})`);
+  const notKvm = kvmDoubt(booted.accel, s.clocksource);
+  if (notKvm) await d.reporter.onStage?.('boot', notKvm);
   const ledger = new KlogLedger(booted.serialLog);
   const state = await readKlogState(booted.guest, booted.binDir, 0);
   if (state.kmsg) await recordFindings(s, ledger.takeOutside(state.kmsg, 'boot'));
@@ -87,7 +91,7 @@ async function endVm(s: RunState, vm: LaneVm): Promise<void> {
 }
 
 /** Run every case of the plan on one kernel image; results are in the order they were decided. */
-export async function runPlanCases(d: RunPlanDeps): Promise<{ results: CaseResult[]; accel: 'kvm' | 'tcg'; findings: KlogFinding[] }> {
+export async function runPlanCases(d: RunPlanDeps): Promise<{ results: CaseResult[]; accel: 'kvm' | 'tcg'; clocksource?: string; findings: KlogFinding[] }> {
   const s: RunState = {
     d, ctx: { kernel: d.kernelLabel, backend: d.plan.backend, ...(d.target ? { target: d.target } : {}) }, results: d.results ?? [], findings: d.findings ?? [],
     fsErrors: new Map(), accel: 'tcg',
@@ -136,5 +140,5 @@ export async function runPlanCases(d: RunPlanDeps): Promise<{ results: CaseResul
   } finally {
     if (vm) await (vm as LaneVm).booted.shutdown();
   }
-  return { results: s.results, accel: s.accel, findings: s.findings };
+  return { results: s.results, accel: s.accel, ...(s.clocksource ? { clocksource: s.clocksource } : {}), findings: s.findings };
 }

@@ -15,6 +15,8 @@ export interface RunState {
   /** Filesystems whose setup failed, with why (their cases are errors). */
   fsErrors: Map<FsName, string>;
   accel: 'kvm' | 'tcg';
+  /** The guest kernel's clocksource at the last boot (kvm-clock proves KVM was used). */
+  clocksource?: string;
 }
 
 /** Record one result: known issues relabel it (xfail/xpass) before the journal and the reporters see it. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DaxlabError } from '../../../src/errors.js';
 import { expandPlan } from '../../../src/plan/expand.js';
-import { parseShard, shard } from '../../../src/plan/shard.js';
+import { parseShard, shard, shardMatrix } from '../../../src/plan/shard.js';
 import { parseLines } from './fixtures.js';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -67,5 +67,17 @@ describe('parseShard', () => {
     expect(error).toBeInstanceOf(DaxlabError);
     expect((error as DaxlabError).code).toBe('USAGE');
     expect((error as DaxlabError).message).toMatch(message);
+  });
+});
+
+describe('shardMatrix', () => {
+  it('gives each shard its --shard argument, size and first and last case, leaving out empty shards', () => {
+    const ids = ['a#1', 'b#1', 'c#1', 'd#1', 'e#1'];
+    expect(shardMatrix(ids, 2)).toEqual([
+      { shard: '1/2', cases: 3, first: 'a#1', last: 'c#1' },
+      { shard: '2/2', cases: 2, first: 'd#1', last: 'e#1' },
+    ]);
+    expect(shardMatrix(['a#1'], 3).map((m) => m.shard)).toEqual(['1/3']);
+    expect(shardMatrix(ids, 5).reduce((n, m) => n + m.cases, 0)).toBe(5);
   });
 });

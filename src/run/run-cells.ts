@@ -45,7 +45,7 @@ async function recordUnrun(d: RunCellsDeps, cell: Cell, status: 'skip' | 'error'
   }
 }
 
-/** Run every cell; returns the accelerator the guests used. */
+/** Run every cell; returns the accelerator the guests used and the last guest clocksource read. */
 export async function runCells(d: RunCellsDeps): Promise<{ accel: 'kvm' | 'tcg'; clocksource?: string }> {
   let accel: 'kvm' | 'tcg' = 'tcg';
   let clocksource: string | undefined;

@@ -175,6 +175,7 @@ async function buildOrFetch(spec: KernelSpec, o: BuildOptions): Promise<BuildRes
       ccache: haveCcache,
       ccacheBase: paths.base,
       timeoutMs: o.timeoutMs ?? 3_600_000,
+      modules: /^CONFIG_MODULES=y$/m.test(finalConfig),
       onProgress: (step) => say(`compiling: ${step}`),
       signal: o.signal,
     });

@@ -102,119 +102,147 @@ static void drop_page(int fds[2], int64_t *start, int64_t *end)
 	*end = now_ns();
 }
 
-int main(int argc, char **argv)
+/* The command line, checked. */
+struct opts {
+	struct pin_args a;
+	long index2, hold_ms;
+	const char *race_s, *order_s;
+	int race, reclaim, reverse;
+};
+
+static void parse_opts(int argc, char **argv, struct opts *o)
 {
-	int64_t t0 = now_ns();
-	struct pin_args a = { .pages = -1, .index = -1 };
-	long index2 = -1, hold_ms = -1;
-	const char *race_s = NULL, *order_s = NULL;
+	*o = (struct opts){ .a = { .pages = -1, .index = -1 }, .index2 = -1, .hold_ms = -1 };
 	static const struct option opts[] = { PIN_ARG_OPTIONS, { "index2", required_argument, 0, 'I' },
 		{ "race", required_argument, 0, 'r' }, { "hold-ms", required_argument, 0, 'h' },
 		{ "order", required_argument, 0, 'o' }, { 0, 0, 0, 0 } };
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'I')
-			index2 = parse_count(optarg);
+			o->index2 = parse_count(optarg);
 		else if (c == 'r')
-			race_s = optarg;
+			o->race_s = optarg;
 		else if (c == 'h')
-			hold_ms = parse_count(optarg);
+			o->hold_ms = parse_count(optarg);
 		else if (c == 'o')
-			order_s = optarg;
-		else if (!pin_arg(&a, c))
+			o->order_s = optarg;
+		else if (!pin_arg(&o->a, c))
 			usage("unknown option");
 	}
-	if (optind != argc || !a.file || !race_s || !order_s)
+	if (optind != argc || !o->a.file || !o->race_s || !o->order_s)
 		usage("--file, --pages, --index, --race, --hold-ms and --order are required");
-	const char *bad = pages_index_error(a.pages, a.index);
+	const char *bad = pages_index_error(o->a.pages, o->a.index);
 	if (bad)
 		usage(bad);
-	if (index2 != -1 && (index2 <= a.index || index2 >= a.pages))
+	if (o->index2 != -1 && (o->index2 <= o->a.index || o->index2 >= o->a.pages))
 		usage("--index2 must be above --index and below --pages");
-	if (hold_ms < 1 || hold_ms > 60000)
+	if (o->hold_ms < 1 || o->hold_ms > 60000)
 		usage("--hold-ms must be an integer from 1 to 60000");
-	int reclaim = !strcmp(race_s, "reclaim");
-	int race = reclaim ? RACE_TRUNCATE : race_parse(race_s);
-	if (race != RACE_TRUNCATE && race != RACE_PUNCH)
+	o->reclaim = !strcmp(o->race_s, "reclaim");
+	o->race = o->reclaim ? RACE_TRUNCATE : race_parse(o->race_s);
+	if (o->race != RACE_TRUNCATE && o->race != RACE_PUNCH)
 		usage("--race must be truncate, punch or reclaim");
-	int reverse = !strcmp(order_s, "reverse");
-	if (!reverse && strcmp(order_s, "forward"))
+	o->reverse = !strcmp(o->order_s, "reverse");
+	if (!o->reverse && strcmp(o->order_s, "forward"))
 		usage("--order must be forward or reverse");
+}
 
-	struct racer r = { .kind = race, .path = a.file, .pages = a.pages, .index = a.index, .srcfd = -1 };
-	unsigned char *map;
-	r.fd = prepare_file(a.file, a.pages, &map);
-	int dax = require_dax(a.file);
-	int two = index2 != -1;
-	int first[2], second[2];
-	hold_page(map, two && reverse ? index2 : a.index, first);
-	if (two)
-		hold_page(map, reverse ? a.index : index2, second);
-	if (reclaim) { /* leave only the page references: no mapping, no open file, nothing dirty */
-		/* syncfs, not fsync: only writeback clears the inode's I_DIRTY_PAGES, and the inode
-		 * shrinker passes over dirty inodes */
-		if (syncfs(r.fd) != 0)
-			die_json(3, "syncfs before reclaim failed", errno);
-		munmap(map, (size_t)(a.pages * DAXLAB_PAGE));
-		close(r.fd);
-		map = NULL;
-		r.fd = -1;
-	}
+/* When the references were dropped, and whether the watchdog had to end the call. */
+struct releases {
+	int64_t rel1_start, rel1_end, rel2_start, rel2_end;
+	long watchdog_ms;
+};
 
+/* Start the racing thread, drop the references hold_ms apart (the second one only when there
+ * is one), wait for the call (signal it WATCHDOG_MS after the last release), stop the sampler. */
+static struct releases race_and_release(struct race_thread *t, struct wait_sampler *ws, int first[2], int second[2], long hold_ms)
+{
+	struct releases rel = { .watchdog_ms = -1 };
 	struct sigaction sa = { .sa_handler = on_alarm }; /* no SA_RESTART: the wait ends with EINTR */
 	sigaction(SIGALRM, &sa, NULL);
-	struct race_thread t = { .r = &r, .reclaim = reclaim };
-	sem_init(&t.started, 0, 0);
+	sem_init(&t->started, 0, 0);
 	pthread_t th;
-	start_and_wait(&th, race_main, &t, &t.started, 0);
-	struct wait_sampler ws;
-	ws_start(&ws, getpid(), t.tid);
+	start_and_wait(&th, race_main, t, &t->started, 0);
+	ws_start(ws, getpid(), t->tid);
 	sleep_ms(20 + hold_ms);
-	int64_t rel1_start, rel1_end, rel2_start, rel2_end;
-	drop_page(first, &rel1_start, &rel1_end);
-	if (two) {
+	drop_page(first, &rel.rel1_start, &rel.rel1_end);
+	rel.rel2_start = rel.rel1_start;
+	rel.rel2_end = rel.rel1_end;
+	if (second) {
 		sleep_ms(hold_ms);
-		drop_page(second, &rel2_start, &rel2_end);
-	} else {
-		rel2_start = rel1_start;
-		rel2_end = rel1_end;
+		drop_page(second, &rel.rel2_start, &rel.rel2_end);
 	}
 	struct timespec deadline;
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += WATCHDOG_MS / 1000;
-	long watchdog_ms = -1;
 	if (pthread_timedjoin_np(th, NULL, &deadline) != 0) {
-		watchdog_ms = (long)((now_ns() - rel2_end) / 1000000);
+		rel.watchdog_ms = (long)((now_ns() - rel.rel2_end) / 1000000);
 		pthread_kill(th, SIGALRM);
 		pthread_join(th, NULL);
 	}
-	ws_stop(&ws);
+	ws_stop(ws);
+	return rel;
+}
+
+/* reclaim: leave only the page references: no mapping, no open file, nothing dirty. syncfs, not
+ * fsync: only writeback clears the inode's I_DIRTY_PAGES, and the inode shrinker passes over
+ * dirty inodes. */
+static void let_go_of_file(struct racer *r, unsigned char **map, long pages)
+{
+	if (syncfs(r->fd) != 0)
+		die_json(3, "syncfs before reclaim failed", errno);
+	munmap(*map, (size_t)(pages * DAXLAB_PAGE));
+	close(r->fd);
+	*map = NULL;
+	r->fd = -1;
+}
+
+int main(int argc, char **argv)
+{
+	int64_t t0 = now_ns();
+	struct opts o;
+	parse_opts(argc, argv, &o);
+	const struct pin_args *a = &o.a;
+	struct racer r = { .kind = o.race, .path = a->file, .pages = a->pages, .index = a->index, .srcfd = -1 };
+	unsigned char *map;
+	r.fd = prepare_file(a->file, a->pages, &map);
+	int dax = require_dax(a->file);
+	int two = o.index2 != -1;
+	int first[2], second[2];
+	hold_page(map, two && o.reverse ? o.index2 : a->index, first);
+	if (two)
+		hold_page(map, o.reverse ? a->index : o.index2, second);
+	if (o.reclaim)
+		let_go_of_file(&r, &map, a->pages);
+	struct race_thread t = { .r = &r, .reclaim = o.reclaim };
+	struct wait_sampler ws;
+	struct releases rel = race_and_release(&t, &ws, first, two ? second : NULL, o.hold_ms);
 
 	struct stat st;
-	if (stat(a.file, &st) != 0)
+	if (stat(a->file, &st) != 0)
 		die_json(3, "stat after the race failed", errno);
-	if (reclaim) /* nothing changed the file: it must keep its size, and its data is not checked */
-		r.fd = open(a.file, O_RDONLY | O_CLOEXEC);
-	int data_ok = t.ret == 0 && !reclaim ? race_data_ok(&r) : 1;
+	if (o.reclaim) /* nothing changed the file: it must keep its size, and its data is not checked */
+		r.fd = open(a->file, O_RDONLY | O_CLOEXEC);
+	int data_ok = t.ret == 0 && !o.reclaim ? race_data_ok(&r) : 1;
 	race_cleanup(&r);
 	printf("{\"race\":\"%s\",\"order\":\"%s\",\"index\":%ld,\"index2\":%ld,\"pages\":%ld,\"hold_ms\":%ld,"
 	       "\"race_start_ns\":%lld,\"race_end_ns\":%lld,\"race_ret\":%d,\"race_errno\":%d,"
 	       "\"release1_start_ns\":%lld,\"release1_end_ns\":%lld,\"release2_start_ns\":%lld,\"release2_end_ns\":%lld,"
 	       "\"size_after\":%lld,\"size_expected\":%ld,\"data_ok\":%s,\"map_faults\":%ld,"
 	       "\"race_watchdog_ms\":%ld,\"dax\":%s,",
-	       race_s, order_s, a.index, index2, a.pages, hold_ms,
+	       o.race_s, o.order_s, a->index, o.index2, a->pages, o.hold_ms,
 	       (long long)(t.start_ns - t0), (long long)(t.end_ns - t0), t.ret, t.err,
-	       (long long)(rel1_start - t0), (long long)(rel1_end - t0),
-	       (long long)(rel2_start - t0), (long long)(rel2_end - t0),
-	       (long long)st.st_size, reclaim ? a.pages * DAXLAB_PAGE : race_expected_size(&r), data_ok ? "true" : "false",
-	       daxlab_map_faults, watchdog_ms, dax == 1 ? "true" : "false");
+	       (long long)(rel.rel1_start - t0), (long long)(rel.rel1_end - t0),
+	       (long long)(rel.rel2_start - t0), (long long)(rel.rel2_end - t0),
+	       (long long)st.st_size, o.reclaim ? a->pages * DAXLAB_PAGE : race_expected_size(&r), data_ok ? "true" : "false",
+	       daxlab_map_faults, rel.watchdog_ms, dax == 1 ? "true" : "false");
 	ws_json(stdout, "race_wait", &ws, t0);
 	puts("}");
 	fflush(stdout);
 	if (map)
-		munmap(map, (size_t)(a.pages * DAXLAB_PAGE));
+		munmap(map, (size_t)(a->pages * DAXLAB_PAGE));
 	if (r.fd >= 0)
 		close(r.fd);
-	unlink(a.file);
+	unlink(a->file);
 	return 0;
 }

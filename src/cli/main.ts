@@ -62,10 +62,16 @@ program
   .option('--resume <dir>', 'continue an interrupted bisect from its results directory (its journal)')
   .option('--json', 'print the outcome as one JSON object on stdout')
   .action(async (flags: BisectFlags) => {
+    // The first signal stops the step in progress (its daxlab run gets SIGTERM and cleans up) and
+    // ends the bisect with 130/143; a second one exits at once. The listeners stay installed: with
+    // none left, execa's exit hook would re-raise the signal and kill daxlab before the step ends.
     const abort = new AbortController();
-    const stop = () => abort.abort(new Error('SIGINT'));
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    const stop = (sig: NodeJS.Signals) => {
+      if (abort.signal.aborted) process.exit(sig === 'SIGTERM' ? 143 : 130);
+      abort.abort(new Error(sig));
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
     process.exitCode = await bisectCommand(flags, abort.signal);
   });
 

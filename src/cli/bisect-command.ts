@@ -2,7 +2,7 @@
 // that breaks it. Endpoints first (bad must fail, good must pass), then git bisect in daxlab's own
 // bare clone, one `daxlab run` per step (the kernel cache makes each build incremental and never
 // repeated), a journal for --resume, and a confirmation of the culprit and its parent.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { parseCaseId, planFor } from '../bisect/case-plan.js';
@@ -35,7 +35,9 @@ class Session {
   private n: number;
   constructor(readonly dir: string, readonly start: BisectStart, steps: StepRecord[], readonly planFile: string, readonly signal: AbortSignal) {
     this.steps = [...steps];
-    this.n = steps.length;
+    // Numbered after every step dir there is, judged or not: a step interrupted before it was
+    // judged left its dir, and its run again needs a new one.
+    this.n = lastStepNumber(join(dir, 'steps'));
   }
 
   /** A commit's verdict for a role: from the journal when already judged, else a new run. */
@@ -56,6 +58,12 @@ class Session {
     say(`${role} ${sha.slice(0, 12)}: ${v.verdict} (${v.reason})`);
     return rec;
   }
+}
+
+// The highest "<nn>-" prefix among the step dirs and logs in dir (0 when there are none).
+function lastStepNumber(dir: string): number {
+  const names = existsSync(dir) ? readdirSync(dir) : [];
+  return names.reduce((n, name) => Math.max(n, Number(/^(\d+)-/.exec(name)?.[1] ?? 0)), 0);
 }
 
 function startRecord(flags: BisectFlags): Promise<BisectStart> | BisectStart {

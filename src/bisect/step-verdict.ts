@@ -11,6 +11,8 @@ export interface StepVerdict {
   /** Runs of the watched cases that finished, and how many of them failed. */
   runs: number;
   failures: number;
+  /** The watched cases (ids without "#<repeat>") that failed at least once. */
+  failed: string[];
   reason: string;
   /** Whether the kernel came from the cache (no build), when the run got that far. */
   cached?: boolean;
@@ -41,18 +43,19 @@ export function stepVerdict(
   const mine = watched.length === 0 ? all : all.filter((r) => watched.includes(r.id.replace(/#\d+$/, '')));
   if (mine.length === 0) {
     const why = exitCode === 2 ? 'the kernel cannot be built as asked' : 'no case ran';
-    return { verdict: 'skip', runs: 0, failures: 0, reason: `${why} (exit ${exitCode}): ${lastError(output)}`, ...build };
+    return { verdict: 'skip', runs: 0, failures: 0, failed: [], reason: `${why} (exit ${exitCode}): ${lastError(output)}`, ...build };
   }
   const failed = mine.filter((r) => r.status === 'fail' || r.status === 'flaky');
   if (failed.length > 0) {
-    return { verdict: 'bad', runs: mine.length, failures: failed.length, reason: `${failed[0]!.id}: ${failed[0]!.reason}`, ...build };
+    const keys = [...new Set(failed.map((r) => r.id.replace(/#\d+$/, '')))];
+    return { verdict: 'bad', runs: mine.length, failures: failed.length, failed: keys, reason: `${failed[0]!.id}: ${failed[0]!.reason}`, ...build };
   }
   const unjudged = mine.filter((r) => r.status !== 'pass');
   if (unjudged.length > 0) {
     const u = unjudged[0]!;
-    return { verdict: 'skip', runs: mine.length, failures: 0, reason: `${u.id} is ${u.status}, not a verdict: ${u.reason}`, ...build };
+    return { verdict: 'skip', runs: mine.length, failures: 0, failed: [], reason: `${u.id} is ${u.status}, not a verdict: ${u.reason}`, ...build };
   }
   const missing = watched.filter((k) => !mine.some((r) => r.id.startsWith(`${k}#`)));
-  if (missing.length > 0) return { verdict: 'skip', runs: mine.length, failures: 0, reason: `no result for ${missing.join(', ')}`, ...build };
-  return { verdict: 'good', runs: mine.length, failures: 0, reason: `${mine.length} runs, all passed`, ...build };
+  if (missing.length > 0) return { verdict: 'skip', runs: mine.length, failures: 0, failed: [], reason: `no result for ${missing.join(', ')}`, ...build };
+  return { verdict: 'good', runs: mine.length, failures: 0, failed: [], reason: `${mine.length} runs, all passed`, ...build };
 }

@@ -29,12 +29,15 @@ export interface BisectFlags {
   json?: boolean;
 }
 
-/** The bisect's state while it runs: its journal, its judged steps, its step counter. */
+/** The bisect's state while it runs: its journal, its judged steps, its step counter, the cases it watches. */
 class Session {
   readonly steps: StepRecord[];
+  /** --case ids; with --plan, empty until the bad endpoint ran (then the cases that failed there). */
+  watched: string[];
   private n: number;
   constructor(readonly dir: string, readonly start: BisectStart, steps: StepRecord[], readonly planFile: string, readonly signal: AbortSignal) {
     this.steps = [...steps];
+    this.watched = [...start.cases];
     // Numbered after every step dir there is, judged or not: a step interrupted before it was
     // judged left its dir, and its run again needs a new one.
     this.n = lastStepNumber(join(dir, 'steps'));
@@ -47,9 +50,8 @@ class Session {
     const dir = join(this.dir, 'steps', `${String(++this.n).padStart(2, '0')}-${role}-${sha.slice(0, 12)}`);
     mkdirSync(join(this.dir, 'steps'), { recursive: true });
     say(`${role} ${sha.slice(0, 12)}: ${repeats} run${repeats > 1 ? 's' : ''} (log ${dir}.log)`);
-    const watched = role === 'bad-endpoint' && this.start.cases.length === 0 ? [] : this.start.cases;
     const v = await runStep({
-      repo: this.start.repo, sha, planFile: this.planFile, watched, repeats, configs: this.start.configs, patches: this.start.patches, dir, signal: this.signal,
+      repo: this.start.repo, sha, planFile: this.planFile, watched: this.watched, repeats, configs: this.start.configs, patches: this.start.patches, dir, signal: this.signal,
     });
     if (this.signal.aborted) throw new DaxlabError('INTERRUPTED', `interrupted during ${role} ${sha.slice(0, 12)}; resume with: daxlab bisect --resume ${this.dir}`);
     const rec: StepRecord = { type: 'step', sha, role, repeats, dir, ...v };
@@ -102,7 +104,7 @@ export async function bisectCommand(flags: BisectFlags, signal: AbortSignal): Pr
 
   const bad = await session.judge(start.bad, 'bad-endpoint', start.badRuns, say);
   if (bad.verdict !== 'bad') throw new DaxlabError('USAGE', `the bad commit ${start.bad.slice(0, 12)} does not fail: ${bad.reason}`);
-  if (start.cases.length === 0) start.cases.push(...watchedFrom(bad));
+  if (session.watched.length === 0) session.watched = bad.failed ?? [];
   const p = failureRate(bad.failures, bad.runs);
   const n = cleanRunsNeeded(p, start.confidence);
   say(`failure rate on bad ${bad.failures}/${bad.runs}: a step is good after ${n} clean runs (${ruleText(p, n, start.confidence)})`);
@@ -111,12 +113,13 @@ export async function bisectCommand(flags: BisectFlags, signal: AbortSignal): Pr
 
   let state: BisectState = await git.start(start.bad, start.good);
   for (const s of session.steps.filter((x) => x.role === 'step')) if (state.kind === 'next') state = await git.mark(s.sha, s.verdict);
-  while (state.kind === 'next') {
+  // bisect.log follows every state, so a look at it mid-bisect shows where git is.
+  for (;;) {
+    writeFileSync(join(dir, 'bisect.log'), await git.log());
+    if (state.kind !== 'next') break;
     const step = await session.judge(state.sha, 'step', n, say);
     state = await git.mark(step.sha, step.verdict);
-    writeFileSync(join(dir, 'bisect.log'), await git.log());
   }
-  writeFileSync(join(dir, 'bisect.log'), await git.log());
   const outcome = await conclude(state, session, git, n, say);
   const commits = await git.count(start.good, start.bad);
   const report: BisectReport = {
@@ -126,13 +129,6 @@ export async function bisectCommand(flags: BisectFlags, signal: AbortSignal): Pr
   writeFileSync(join(dir, 'bisect.json'), `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : `${formatBisect(report)}\n`);
   return outcome.kind === 'found' && outcome.confirmed ? EXIT.ok : EXIT.failed;
-}
-
-// The watched cases from the bad endpoint's failures (--plan: the cases that fail there).
-function watchedFrom(bad: StepRecord): string[] {
-  const id = /^(\S+?)#\d+:/.exec(bad.reason)?.[1];
-  if (!id) throw new DaxlabError('USAGE', `cannot tell which case failed on the bad commit: ${bad.reason}`);
-  return [id];
 }
 
 // The plan each step runs: --plan as given, or the watched cases written as a plan in the results.

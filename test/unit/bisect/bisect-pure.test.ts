@@ -47,10 +47,10 @@ describe('bisect: a step verdict', () => {
   it('is bad on one failure of a watched case, good when every run passed, ignoring other cases', () => {
     const r = [result(`${KEY}#1`, 'pass'), result(`${KEY}#2`, 'fail', 'found no busy page'), result('xfs/pin-race/x=1#1', 'fail')];
     const bad = stepVerdict(1, { summary: summary(false), results: r }, [KEY], '');
-    expect(bad).toMatchObject({ verdict: 'bad', runs: 2, failures: 1, cached: false, buildSeconds: 41 });
+    expect(bad).toMatchObject({ verdict: 'bad', runs: 2, failures: 1, failed: [KEY], cached: false, buildSeconds: 41 });
     expect(bad.reason).toBe(`${KEY}#2: found no busy page`);
     const good = stepVerdict(1, { summary: summary(true), results: [result(`${KEY}#1`, 'pass'), result('xfs/pin-race/x=1#1', 'fail')] }, [KEY], '');
-    expect(good).toMatchObject({ verdict: 'good', runs: 1, cached: true });
+    expect(good).toMatchObject({ verdict: 'good', runs: 1, failed: [], cached: true });
   });
 
   it('skips a commit that did not build, a harness error, or a missing case', () => {
@@ -63,7 +63,8 @@ describe('bisect: a step verdict', () => {
   });
 
   it('counts every case when none is watched yet (--plan, on the bad commit)', () => {
-    expect(stepVerdict(1, { summary: summary(true), results: [result('xfs/other/-#1', 'fail')] }, [], '').verdict).toBe('bad');
+    const all = stepVerdict(1, { summary: summary(true), results: [result('xfs/other/-#1', 'fail'), result('xfs/other/-#2', 'fail'), result('ext4/b/-#1', 'fail'), result('ext4/c/-#1', 'pass')] }, [], '');
+    expect(all).toMatchObject({ verdict: 'bad', failed: ['xfs/other/-', 'ext4/b/-'] });
     expect(lastError('')).toBe('no output');
   });
 });
@@ -71,7 +72,7 @@ describe('bisect: a step verdict', () => {
 describe('bisect: journal and report', () => {
   const start = { type: 'start', repo: '/r', good: 'g', bad: 'b', cases: [KEY], confidence: 0.95, badRuns: 3, configs: [], patches: [] };
   const step = (sha: string, role: StepRecord['role'], verdict: StepRecord['verdict'], cached: boolean): StepRecord => ({
-    type: 'step', sha: sha.padEnd(40, '0'), role, verdict, runs: 2, failures: verdict === 'bad' ? 2 : 0, reason: 'why', repeats: 2, seconds: 50.4, dir: '/d', cached, buildSeconds: 40,
+    type: 'step', sha: sha.padEnd(40, '0'), role, verdict, runs: 2, failures: verdict === 'bad' ? 2 : 0, failed: [], reason: 'why', repeats: 2, seconds: 50.4, dir: '/d', cached, buildSeconds: 40,
   });
 
   it('reads the start and steps back, dropping a torn last line', () => {

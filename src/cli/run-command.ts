@@ -15,6 +15,7 @@ import { EventLog } from '../results/jsonl.js';
 import type { CaseResult, KlogFinding, RunSummary } from '../results/types.js';
 import { cellName, cellsOf, isMultiCell, type Cell } from '../run/cells.js';
 import { countStatuses, countUnexpectedSkips, exitCodeFor } from '../run/exit-code.js';
+import type { GuestAccel } from '../run/booted-guest.js';
 import { runCells } from '../run/run-cells.js';
 import { installSignalHandlers } from '../run/signals.js';
 import { closeTargets, openTargets } from '../targets/open.js';
@@ -79,8 +80,7 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
   const results: CaseResult[] = [];
   const findings: KlogFinding[] = [];
   const kernels = plan.kernels.map((k) => k.label).join(', ');
-  let accel: 'kvm' | 'tcg' = 'tcg';
-  let clocksource: string | undefined;
+  let guest: GuestAccel = { accel: 'tcg' };
   // What each kernel is (source, patches, fragments), completed with its build once built.
   const kernelInfos = new Map(plan.kernels.map((k) => [k.label, kernelInfo(k)]));
   let kernelRelease: string | undefined;
@@ -91,8 +91,7 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
     durationMs: Date.now() - startedAt.getTime(),
     counts: countStatuses(results),
     stages,
-    accel,
-    ...(clocksource ? { clocksource } : {}),
+    ...guest,
     exitCode,
     ...(findings.length > 0 ? { findings } : {}),
     kernels: [...kernelInfos.values()],
@@ -139,8 +138,7 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
       serialLog: (cell: Cell, n: number) =>
         join(resultsDir, serialLogName(n, multi ? cellName({ kernel: cell.kernel.label, target: cell.target }) : undefined)),
     });
-    accel = run.accel;
-    clocksource = run.clocksource;
+    guest = run;
   } catch (err) {
     // An interrupt that cancelled a build or boot is reported as an interrupt, with the results so far.
     if (!abort.signal.aborted) failure = err;

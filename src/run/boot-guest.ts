@@ -15,6 +15,7 @@ import type { BootedGuest, VmEnd } from './booted-guest.js';
 import { removeAtExit } from './exit-cleanup.js';
 import { createRunDir, sweepRunDirs } from './run-dirs.js';
 import { extractPanic } from '../vm/crash.js';
+import { guestClocksource } from './clocksource.js';
 import { collectStacks } from './stacks.js';
 import { Teardown } from './teardown.js';
 
@@ -135,6 +136,7 @@ export async function bootGuest(o: BootOptions): Promise<BootedGuest> {
         return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut };
       },
     });
+    const clocksource = await guestClocksource(onLane(0));
     return {
       binDir,
       serialLog: o.serialLog,
@@ -166,6 +168,7 @@ export async function bootGuest(o: BootOptions): Promise<BootedGuest> {
       shutdown,
       timings: { kernelInitMs, readyMs },
       accel: handle.accel,
+      ...(clocksource ? { clocksource } : {}),
     };
   } catch (err) {
     await shutdown();

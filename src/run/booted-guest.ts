@@ -33,4 +33,12 @@ export interface BootedGuest {
   shutdown(): Promise<void>;
   timings: { kernelInitMs: number; readyMs: number };
   accel: 'kvm' | 'tcg';
+  /** The guest kernel's clocksource, read once the guest is ready (kvm-clock proves KVM was used). */
+  clocksource?: string;
+}
+
+/** What accelerated a run's guests: QEMU's accelerator and the clocksource the guest kernel chose. */
+export interface GuestAccel {
+  accel: 'kvm' | 'tcg';
+  clocksource?: string;
 }

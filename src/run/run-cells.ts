@@ -10,6 +10,7 @@ import type { CaseResult, KlogFinding, Reporter } from '../results/types.js';
 import type { RunTarget } from '../targets/types.js';
 import { knownIssuesFor } from '../results/known.js';
 import { unrunResult } from './case-result.js';
+import type { GuestAccel } from './booted-guest.js';
 import { cellName, type Cell } from './cells.js';
 import { runPlanCases } from './run-plan.js';
 
@@ -46,9 +47,8 @@ async function recordUnrun(d: RunCellsDeps, cell: Cell, status: 'skip' | 'error'
 }
 
 /** Run every cell; returns the accelerator the guests used and the last guest clocksource read. */
-export async function runCells(d: RunCellsDeps): Promise<{ accel: 'kvm' | 'tcg'; clocksource?: string }> {
-  let accel: 'kvm' | 'tcg' = 'tcg';
-  let clocksource: string | undefined;
+export async function runCells(d: RunCellsDeps): Promise<GuestAccel> {
+  let accel: GuestAccel = { accel: 'tcg' };
   const pending: Cell[] = [];
   for (const cell of d.cells) {
     const why = d.targets.get(cell.target)!.unsupported(d.plan);
@@ -92,7 +92,7 @@ export async function runCells(d: RunCellsDeps): Promise<{ accel: 'kvm' | 'tcg';
         continue;
       }
       used.set(cell.target, (used.get(cell.target) ?? 0) + 1);
-      const p: Promise<void> = runCell(d, cell, target, b.ok).then((a) => { accel = a.accel; clocksource = a.clocksource ?? clocksource; }, (err: unknown) => void failures.push(err)).finally(() => {
+      const p: Promise<void> = runCell(d, cell, target, b.ok).then((a) => void (accel = a), (err: unknown) => void failures.push(err)).finally(() => {
         running.delete(p);
         used.set(cell.target, used.get(cell.target)! - 1);
         wake();
@@ -109,11 +109,11 @@ export async function runCells(d: RunCellsDeps): Promise<{ accel: 'kvm' | 'tcg';
   }
   await buildChain;
   if (failures.length > 0) throw failures[0];
-  return { accel, ...(clocksource ? { clocksource } : {}) };
+  return accel;
 }
 
 // One cell: boot on its target, run its cases (lanes, reboots), as runPlanCases does.
-async function runCell(d: RunCellsDeps, cell: Cell, target: RunTarget, b: BuildResult): Promise<{ accel: 'kvm' | 'tcg'; clocksource?: string }> {
+async function runCell(d: RunCellsDeps, cell: Cell, target: RunTarget, b: BuildResult): Promise<GuestAccel> {
   // Known issues scoped to kernel versions apply only when the built release is in their range.
   const release = b.artifact.meta.kernelRelease ?? null;
   const known = knownIssuesFor(d.plan.known, release);
@@ -139,5 +139,5 @@ async function runCell(d: RunCellsDeps, cell: Cell, target: RunTarget, b: BuildR
     rerunFailures: d.rerunFailures,
     boot: (image, signal) => boot(image, d.serialLog(cell, ++boots), signal),
   });
-  return { accel: run.accel, ...(run.clocksource ? { clocksource: run.clocksource } : {}) };
+  return run.accel;
 }

@@ -7,10 +7,10 @@ import type { EventLog } from '../results/jsonl.js';
 import { badTaint, describeTaint } from '../results/taint.js';
 import type { CaseResult, KlogFinding, Reporter } from '../results/types.js';
 import { getWorkload } from '../workloads/catalogue.js';
-import type { BootedGuest } from './booted-guest.js';
+import type { BootedGuest, GuestAccel } from './booted-guest.js';
 import { queueOf, type QueuedCase } from './case-queue.js';
 import { readKlogState } from './case-runner.js';
-import { guestClocksource, kvmDoubt } from './clocksource.js';
+import { kvmDoubt } from './clocksource.js';
 import { KlogLedger } from './klog-ledger.js';
 import { recordAll, recordFindings, type RunState } from './run-state.js';
 import { mountPointOf, VmLanes, type LaneVm } from './vm-lanes.js';
@@ -64,10 +64,9 @@ async function bootVm(s: RunState, filesystems: FsName[]): Promise<LaneVm | { un
   d.stages.bootMs = (d.stages.bootMs ?? 0) + (Date.now() - t0);
   d.stages.kernelInitMs = booted.timings.kernelInitMs;
   d.stages.readyMs = booted.timings.readyMs;
-  s.accel = booted.accel;
-  s.clocksource = await guestClocksource(booted.guest);
-  await d.reporter.onStage?.('boot', `guest ready in ${(booted.timings.readyMs / 1000).toFixed(1)} s (${booted.accel.toUpperCase()}, guest clocksource ${s.clocksource ?? 'unknown'})`);
-  const notKvm = kvmDoubt(booted.accel, s.clocksource);
+  s.accel = { accel: booted.accel, ...(booted.clocksource ? { clocksource: booted.clocksource } : {}) };
+  await d.reporter.onStage?.('boot', `guest ready in ${(booted.timings.readyMs / 1000).toFixed(1)} s (${booted.accel.toUpperCase()}, guest clocksource ${booted.clocksource ?? 'unknown'})`);
+  const notKvm = kvmDoubt(booted.accel, booted.clocksource);
   if (notKvm) await d.reporter.onStage?.('boot', notKvm);
   const ledger = new KlogLedger(booted.serialLog);
   const state = await readKlogState(booted.guest, booted.binDir, 0);
@@ -91,10 +90,10 @@ async function endVm(s: RunState, vm: LaneVm): Promise<void> {
 }
 
 /** Run every case of the plan on one kernel image; results are in the order they were decided. */
-export async function runPlanCases(d: RunPlanDeps): Promise<{ results: CaseResult[]; accel: 'kvm' | 'tcg'; clocksource?: string; findings: KlogFinding[] }> {
+export async function runPlanCases(d: RunPlanDeps): Promise<{ results: CaseResult[]; accel: GuestAccel; findings: KlogFinding[] }> {
   const s: RunState = {
     d, ctx: { kernel: d.kernelLabel, backend: d.plan.backend, ...(d.target ? { target: d.target } : {}) }, results: d.results ?? [], findings: d.findings ?? [],
-    fsErrors: new Map(), accel: 'tcg',
+    fsErrors: new Map(), accel: { accel: 'tcg' },
   };
   const queue: QueuedCase[] = queueOf(d.cases, (tc) => getWorkload(tc.workload).exclusive?.(tc));
   const filesystems = [...new Set(d.cases.map((c) => c.fs))];
@@ -140,5 +139,5 @@ export async function runPlanCases(d: RunPlanDeps): Promise<{ results: CaseResul
   } finally {
     if (vm) await (vm as LaneVm).booted.shutdown();
   }
-  return { results: s.results, accel: s.accel, ...(s.clocksource ? { clocksource: s.clocksource } : {}), findings: s.findings };
+  return { results: s.results, accel: s.accel, findings: s.findings };
 }

@@ -4,6 +4,7 @@ import type { FsName, TestCase } from '../plan/types.js';
 import { applyKnownIssues } from '../results/known.js';
 import type { CaseResult, KlogFinding } from '../results/types.js';
 import { unrunResult, type CaseContext } from './case-result.js';
+import type { GuestAccel } from './booted-guest.js';
 import type { RunPlanDeps } from './run-plan.js';
 
 /** What the steps of one run share. */
@@ -14,9 +15,8 @@ export interface RunState {
   findings: KlogFinding[];
   /** Filesystems whose setup failed, with why (their cases are errors). */
   fsErrors: Map<FsName, string>;
-  accel: 'kvm' | 'tcg';
-  /** The guest kernel's clocksource at the last boot (kvm-clock proves KVM was used). */
-  clocksource?: string;
+  /** The last boot's accelerator and guest clocksource. */
+  accel: GuestAccel;
 }
 
 /** Record one result: known issues relabel it (xfail/xpass) before the journal and the reporters see it. */

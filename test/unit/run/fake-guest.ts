@@ -51,7 +51,6 @@ export function fakeVm(log: string[], n: number, onCaseStart?: () => void, k: Fa
     records.slice(from).map((t, i) => `6,${from + i},${(from + i) * 1000},-;${t}`).join('\n') + '\n';
   const exec = async (argv: string[]): Promise<GuestOutput> => {
     const script = argv[0]!;
-    if (script === 'cat' && argv[1]?.endsWith('current_clocksource')) return { exitCode: 0, stdout: 'tsc\n', stderr: '' };
     flush();
     if (script.endsWith('setup-nullblk.sh')) return { exitCode: 0, stdout: '/dev/nullb0\n', stderr: '' };
     if (script.endsWith('setup-fs.sh')) return { exitCode: 0, stdout: '', stderr: '' };

@@ -35,12 +35,13 @@ const INTS = [
 ] as const;
 
 function command(tc: TestCase, env: GuestEnv): string[] {
+  const index2 = intParam(tc, 'index2', PARAMS.index2!);
   return [
     `${env.binDir}/multipin`,
     '--file', caseFilePath(env.mountPoint, 'multipin', tc.id),
     '--pages', String(intParam(tc, 'pages', PARAMS.pages!)),
     '--index', String(intParam(tc, 'index', PARAMS.index!)),
-    ...(intParam(tc, 'index2', PARAMS.index2!) === 0 ? [] : ['--index2', String(intParam(tc, 'index2', PARAMS.index2!))]),
+    ...(index2 === 0 ? [] : ['--index2', String(index2)]),
     '--race', enumParam(tc, 'race', PARAMS.race!),
     '--hold-ms', String(intParam(tc, 'hold', PARAMS.hold!)),
     '--order', enumParam(tc, 'order', PARAMS.order!),

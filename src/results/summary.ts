@@ -21,21 +21,34 @@ export function knownLine(counts: Partial<Record<CaseStatus, number>>): string |
   return `known issues: ${xfail} failed as expected, ${xpass} passed unexpectedly`;
 }
 
+const cellOf = (r: CaseResult) => `${r.kernel}@${r.target ?? 'local'}`;
+
+/** Pure: whether results mix kernels or targets, so that each case must be named with its cell. */
+export function mixesCells(results: readonly CaseResult[]): boolean {
+  return new Set(results.map(cellOf)).size > 1;
+}
+
+// A case as the summary names it: "<kernel>@<target>:<id>" where cells mix, else its id.
+const nameOf = (r: CaseResult, mixed: boolean) => (mixed ? `${cellOf(r)}:${r.id}` : r.id);
+
 function countTable(results: CaseResult[]): string[] {
-  const groups = new Map<string, { fs: string; workload: string; c: Record<CaseStatus, number> }>();
+  const mixed = mixesCells(results);
+  const groups = new Map<string, { cell: string; fs: string; workload: string; c: Record<CaseStatus, number> }>();
   for (const r of results) {
-    const key = `${r.fs}\0${r.workload}`;
+    const cell = mixed ? cellOf(r) : '';
+    const key = `${cell}\0${r.fs}\0${r.workload}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { fs: r.fs, workload: r.workload, c: zeroCounts() }));
+    if (!g) groups.set(key, (g = { cell, fs: r.fs, workload: r.workload, c: zeroCounts() }));
     g.c[r.status]++;
   }
-  const sorted = [...groups.values()].sort((a, b) => a.fs.localeCompare(b.fs) || a.workload.localeCompare(b.workload));
+  const sorted = [...groups.values()];
+  if (!mixed) sorted.sort((a, b) => a.fs.localeCompare(b.fs) || a.workload.localeCompare(b.workload));
   // The xfail/xpass columns appear only when some case matched a known issue.
   const statuses: CaseStatus[] = ['pass', 'fail', 'skip', 'error'];
   if (results.some((r) => r.status === 'xfail' || r.status === 'xpass')) statuses.push('xfail', 'xpass');
   if (results.some((r) => r.status === 'flaky')) statuses.push('flaky');
-  const rows = [['fs', 'workload', ...statuses]];
-  for (const g of sorted) rows.push([g.fs, g.workload, ...statuses.map((s) => String(g.c[s]))]);
+  const rows = [[...(mixed ? ['kernel@target'] : []), 'fs', 'workload', ...statuses]];
+  for (const g of sorted) rows.push([...(mixed ? [g.cell] : []), g.fs, g.workload, ...statuses.map((s) => String(g.c[s]))]);
   return table(rows).map((l) => `  ${l}`);
 }
 
@@ -50,8 +63,9 @@ function timingTable(results: CaseResult[]): string[] {
 function failureList(results: CaseResult[]): string[] {
   const bad = results.filter((r) => r.status === 'fail' || r.status === 'error');
   if (bad.length === 0) return [];
+  const mixed = mixesCells(results);
   const out = ['Failures and errors:'];
-  for (const r of bad.slice(0, MAX_LISTED_FAILURES)) out.push(`  ${r.status === 'fail' ? 'FAIL' : 'ERROR'} ${r.id}: ${r.reason}`);
+  for (const r of bad.slice(0, MAX_LISTED_FAILURES)) out.push(`  ${r.status === 'fail' ? 'FAIL' : 'ERROR'} ${nameOf(r, mixed)}: ${r.reason}`);
   if (bad.length > MAX_LISTED_FAILURES) out.push(`  ... and ${bad.length - MAX_LISTED_FAILURES} more`);
   return out;
 }
@@ -63,10 +77,11 @@ function knownList(results: CaseResult[]): string[] {
     ...results.filter((r) => r.status === 'xfail'),
   ];
   if (known.length === 0) return [];
+  const mixed = mixesCells(results);
   const out = ['Known issues:'];
   for (const r of known.slice(0, MAX_LISTED_FAILURES)) {
     const ref = r.known ? ` [${r.known.ref}]` : '';
-    out.push(`  ${r.status === 'xpass' ? 'XPASS' : 'XFAIL'} ${r.id}: ${r.reason}${ref}`);
+    out.push(`  ${r.status === 'xpass' ? 'XPASS' : 'XFAIL'} ${nameOf(r, mixed)}: ${r.reason}${ref}`);
   }
   if (known.length > MAX_LISTED_FAILURES) out.push(`  ... and ${known.length - MAX_LISTED_FAILURES} more`);
   return out;
@@ -101,16 +116,17 @@ export function flakyLine(counts: Partial<Record<CaseStatus, number>>): string |
 // Flaky cases with their attempts, then every case that failed in some but not all of its repeats.
 function flakyList(results: CaseResult[]): string[] {
   const out: string[] = [];
+  const mixed = mixesCells(results);
   const flaky = results.filter((r) => r.status === 'flaky');
   if (flaky.length > 0) out.push('Flaky (failed, then passed when re-run):');
-  for (const r of flaky.slice(0, MAX_LISTED_FAILURES)) out.push(`  FLAKY ${r.id}: ${r.reason}`);
+  for (const r of flaky.slice(0, MAX_LISTED_FAILURES)) out.push(`  FLAKY ${nameOf(r, mixed)}: ${r.reason}`);
   if (flaky.length > MAX_LISTED_FAILURES) out.push(`  ... and ${flaky.length - MAX_LISTED_FAILURES} more`);
   const rates = groupCases(results)
     .filter((g) => g.results.length > 1)
     .map((g) => ({ g, rate: failureRate(g.results) }))
     .filter(({ rate }) => rate.failed > 0);
   if (rates.length > 0) out.push('Failure rate across repeats:');
-  for (const { g, rate } of rates.slice(0, MAX_LISTED_FAILURES)) out.push(`  ${formatRate(rate)}  ${g.key}`);
+  for (const { g, rate } of rates.slice(0, MAX_LISTED_FAILURES)) out.push(`  ${formatRate(rate)}  ${mixed ? `${g.kernel}@${g.target}:` : ''}${g.key}`);
   if (rates.length > MAX_LISTED_FAILURES) out.push(`  ... and ${rates.length - MAX_LISTED_FAILURES} more`);
   return out;
 }

@@ -1,11 +1,13 @@
 // `daxlab run`: the main job. Plan -> cases -> cells (kernel x target) -> builds -> guests -> cases
 // -> reports. Results are journaled as each case ends; SIGINT/SIGTERM stop cleanly (a second
 // forces); a run that fails half-way still writes the results of the cases that finished.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DaxlabError, EXIT } from '../errors.js';
 import { buildKernel } from '../kernel/build.js';
 import { cacheRoot } from '../kernel/cache-dir.js';
 import { expandRun } from '../plan/expand.js';
+import { fullCaseName, parseCaseNames, selectCases } from '../plan/select.js';
 import { parseShard, shard } from '../plan/shard.js';
 import type { Plan } from '../plan/types.js';
 import { ConsoleReporter } from '../results/console.js';
@@ -28,6 +30,8 @@ export interface RunFlags {
   results?: string;
   json?: boolean;
   shard?: string;
+  /** A file naming the cases to run (<kernel>@<target>:<id> per line): a lab worker's shard. */
+  cases?: string;
   verbose?: boolean;
   /** Extra guest kernel command-line words (repeatable --append). */
   append?: string[];
@@ -43,6 +47,15 @@ export function parseReruns(text: string | undefined): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < 0 || n > 10) throw new DaxlabError('USAGE', `invalid --rerun-failures '${text}': expected an integer from 0 to 10`);
   return n;
+}
+
+// The --cases file's text; a missing file is bad input (exit 2), not an infrastructure failure.
+function readCasesFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new DaxlabError('USAGE', `--cases ${file}: ${(err as Error).message}`);
+  }
 }
 
 /** Serial log of the n-th boot of a run (1-based): serial.log, then serial.2.log, ... */
@@ -66,7 +79,8 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
   const rerunFailures = parseReruns(flags.rerunFailures);
   const all = expandRun(plan);
   const shardSpec = flags.shard ? parseShard(flags.shard) : null;
-  const cases = shardSpec ? shard(all, shardSpec.index, shardSpec.total) : all;
+  const chosen = flags.cases ? selectCases(all, parseCaseNames(readCasesFile(flags.cases)), flags.cases) : all;
+  const cases = shardSpec ? shard(chosen, shardSpec.index, shardSpec.total) : chosen;
   const multi = isMultiCell(plan);
   const label = multi ? plan.name : plan.kernel.label;
   const resultsDir = prepareResultsDir(flags.results, label, startedAt);
@@ -98,8 +112,8 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
     ...(kernelRelease ? { kernelRelease } : {}),
   });
   // Cases that run at once end in any order; the reports list them in plan order.
-  const order = new Map(cases.map((c, i) => [`${c.kernel}@${c.target}:${c.id}`, i]));
-  const place = (r: CaseResult) => order.get(`${r.kernel}@${r.target ?? 'local'}:${r.id}`) ?? 0;
+  const order = new Map(cases.map((c, i) => [fullCaseName(c), i]));
+  const place = (r: CaseResult) => order.get(fullCaseName(r)) ?? 0;
   // The journal's end event and the reports, from the results so far (synchronous: usable at exit).
   const finish = (exitCode: number) => {
     const summary = summaryOf(exitCode);

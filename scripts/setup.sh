@@ -13,6 +13,7 @@ packages=(
   liburing-dev fio iproute2 procps    # workload programs
   util-linux                          # flock (cache and run-dir locks), setpriv (children die with daxlab)
   chromium                            # the HTML report's browser test (test/cli/report-html.test.ts)
+  redis-server                        # the lab queue (daxlab lab) and its tests
 )
 missing=()
 for p in "${packages[@]}"; do

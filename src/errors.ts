@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'CACHE_IO'
   | 'LOCK_TIMEOUT'
   | 'ARCHIVE_INVALID'
+  | 'QUEUE_UNREACHABLE'
   | 'INTERRUPTED';
 
 /**

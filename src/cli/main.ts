@@ -8,6 +8,7 @@ import { cacheDuCommand, cacheExportCommand, cacheGcCommand, cacheImportCommand,
 import { reportError } from './errors-out.js';
 import { compareCommand, type CompareFlags } from './compare-command.js';
 import { historyCommand } from './history-command.js';
+import { labResultsCommand, labStatusCommand, labSubmitCommand, labWorkerCommand } from './lab-command.js';
 import { doctorCommand, listCommand } from './info-commands.js';
 import { reportCommand, type ReportFlags } from './report-command.js';
 import { resolvePlan, type KernelFlags } from './resolve-plan.js';
@@ -190,6 +191,39 @@ program
   .option('--html <file>', 'also write the history as an HTML page with trend plots')
   .action((dirs: string[], opts: { html?: string }) => {
     process.exitCode = historyCommand(dirs, opts);
+  });
+
+const lab = program
+  .command('lab')
+  .description('spread runs over hosts through BullMQ on Redis: submit a plan, run workers, follow it, collect its results');
+const redisOpts = (c: Command) =>
+  c.requiredOption('--redis <url>', 'redis://[user:password@]host:port[/db], or rediss:// for TLS (DAXLAB_REDIS_URL)', process.env.DAXLAB_REDIS_URL)
+    .option('--tls-ca <file>', 'CA certificate for a rediss:// server with a private CA');
+redisOpts(lab.command('submit <plan>').description('store the run and enqueue its shards (cases of one kernel on one target); prints the run id'))
+  .option('--tag <text>', 'runs of one plan and tag are one run (default: the UTC date, so a retried cron submit adds nothing)')
+  .option('--shard-size <n>', 'cases per shard job (default 8)')
+  .option('--attempts <n>', 'runs of a shard that stops on a harness error, before its cases are errors (default 3)')
+  .option('--json', 'print the run as one JSON object')
+  .action(async (plan: string, f) => {
+    process.exitCode = await labSubmitCommand(plan, f);
+  });
+redisOpts(lab.command('worker').description('run shards of the targets served here, up to --slots at once, until SIGINT/SIGTERM'))
+  .option('--target <name>', 'a target this worker serves (default local); repeatable', collect)
+  .option('--slots <n>', 'shards run at once, each in its own guest, 1-8 (default 1)')
+  .option('--lock-sec <s>', 'job lock: a dead worker\'s shard goes to another worker after about this long (default 30)')
+  .option('--work-dir <dir>', 'where shard runs keep their results and serial logs (default: $XDG_CACHE_HOME/daxlab-lab)')
+  .action(async (f) => {
+    process.exitCode = await labWorkerCommand(f);
+  });
+redisOpts(lab.command('status <run>').description('cases done, shards by state, targets no worker serves; exit 0 when the run ended, 75 while it runs'))
+  .option('--json', 'one JSON object')
+  .action(async (id: string, f) => {
+    process.exitCode = await labStatusCommand(id, f);
+  });
+redisOpts(lab.command('results <run>').description('write the run\'s results directory (events.jsonl, results.json, junit.xml, report.html); exit as daxlab run, 75 while it runs'))
+  .option('--results <dir>', 'new directory for the results (default: daxlab-results/<time>-<run id>)')
+  .action(async (id: string, f) => {
+    process.exitCode = await labResultsCommand(id, f);
   });
 
 // A reader that stops early (daxlab history | head) ends the output quietly, not with a stack.

@@ -3,7 +3,7 @@
 // is delivered twice; every case is still reported exactly once, with the statuses a plain
 // single-machine run of the same plan gives.
 import { execa, type ResultPromise } from 'execa';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -45,6 +45,7 @@ afterAll(async () => {
   for (const p of procs) p.kill('SIGKILL');
   await Promise.allSettled(procs);
   await redis?.stop();
+  rmSync(work, { recursive: true, force: true });
 });
 
 describe('daxlab lab on BullMQ and a real redis-server', () => {

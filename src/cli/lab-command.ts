@@ -1,5 +1,4 @@
 // `daxlab lab submit|worker|status|results`: a run spread over workers through BullMQ on Redis.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DaxlabError } from '../errors.js';
 import { cellQueueName } from '../lab/jobs.js';
@@ -9,7 +8,7 @@ import { formatStatus, labStatus, runEnded } from '../lab/status.js';
 import { allFindings, allResults, loadRun, shardSummaries, type LabRun } from '../lab/store.js';
 import { submitRun } from '../lab/submit.js';
 import { runWorker } from '../lab/worker.js';
-import { storedPlanPath } from '../lab/plan-file.js';
+import { planChainText, storedPlanPath } from '../lab/plan-file.js';
 import { cacheRoot } from '../kernel/cache-dir.js';
 import { formatSummary } from '../results/summary.js';
 import { EXIT } from '../errors.js';
@@ -46,7 +45,7 @@ async function withRun<T>(f: RedisFlags, id: string, body: (r: Awaited<ReturnTyp
 /** `lab submit PLAN`: prints the run id (or the run as JSON). */
 export async function labSubmitCommand(planFile: string, f: RedisFlags & { tag?: string; shardSize?: string; attempts?: string; json?: boolean }): Promise<number> {
   const plan = await resolvePlan(planFile, {});
-  const planText = readFileSync(planFile, 'utf8');
+  const planText = planChainText(planFile);
   const r = await connectRedis(redisOf(f));
   try {
     const { run, isNew } = await submitRun(r, redisOf(f), {

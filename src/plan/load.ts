@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { DaxlabError } from '../errors.js';
+import { extendsOf, mergePlanTexts } from './extend.js';
 import { formatIssues } from './format.js';
 import { parsePlanText } from './parse.js';
 import type { Plan, PlanContext, PlanIssue } from './types.js';
@@ -22,7 +23,7 @@ export function planInvalidError(issues: readonly PlanIssue[], what: string): Da
 }
 
 /** Reads and validates a plan file; throws PLAN_INVALID listing every issue, or naming a missing file. */
-export async function loadPlanFile(path: string, ctx: LoadContext): Promise<Plan> {
+export async function loadPlanFile(path: string, ctx: LoadContext, seen: readonly string[] = []): Promise<Plan> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -34,5 +35,14 @@ export async function loadPlanFile(path: string, ctx: LoadContext): Promise<Plan
   const full: PlanContext = { ...ctx, baseDir: dirname(resolve(path)), fileExists: fileExistsOnDisk };
   const { plan, issues } = parsePlanText(text, path, full);
   if (!plan || issues.length > 0) throw planInvalidError(issues, `invalid plan ${path}`);
-  return plan;
+  const base = extendsOf(text);
+  if (base === null) return plan;
+  // The base is checked on its own (its issues name its file and lines), then the two together;
+  // paths in either resolve from the extending plan's directory.
+  const basePath = resolve(dirname(resolve(path)), base);
+  if (seen.includes(basePath)) throw new DaxlabError('PLAN_INVALID', `plan ${path}: extends ${base}, which extends it back (${[...seen, basePath].join(' -> ')})`);
+  await loadPlanFile(basePath, ctx, [...seen, resolve(path)]);
+  const merged = parsePlanText(mergePlanTexts(await readFile(basePath, 'utf8'), text), path, full);
+  if (!merged.plan || merged.issues.length > 0) throw planInvalidError(merged.issues, `invalid plan ${path} over ${base}`);
+  return merged.plan;
 }

@@ -12,7 +12,7 @@ import { isAbsent, readChoice, readInt, readList, readMap, readString, report, t
 /** What a target name may look like. */
 export const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-const TOP_KEYS = ['name', 'kernel', 'kernels', 'targets', 'backend', 'filesystems', 'workloads', 'repeats', 'timeouts', 'vm', 'known', 'expectedSkips'] as const;
+const TOP_KEYS = ['name', 'kernel', 'kernels', 'targets', 'backend', 'filesystems', 'workloads', 'repeats', 'timeouts', 'vm', 'known', 'expectedSkips', 'extends'] as const;
 
 /** Parses plan YAML; returns the plan only when there are no issues. */
 export function parsePlanText(text: string, file: string, ctx: PlanContext): { plan?: Plan; issues: PlanIssue[] } {
@@ -31,6 +31,8 @@ export function parsePlanText(text: string, file: string, ctx: PlanContext): { p
 function readPlan(r: Reader, root: Node | null, file: string, ctx: PlanContext): Plan | undefined {
   const fields = isAbsent(root) ? new Map<string, Node>() : readMap(r, root, '', TOP_KEYS);
   if (!fields) return undefined;
+  const extendsNode = fields.get('extends');
+  if (extendsNode) readString(r, extendsNode, 'extends'); // the file itself is read by loadPlanFile
   const nameNode = fields.get('name');
   const name = nameNode ? readString(r, nameNode, 'name') : nameFromFile(file);
   const backendNode = fields.get('backend');

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { usageError } from './fixtures.js';
 import { DaxlabError } from '../../../src/errors.js';
-import { localPlanFile, planSha256, storedPlanPath } from '../../../src/lab/plan-file.js';
+import { localPlanFile, planChainText, planSha256, storedPlanPath } from '../../../src/lab/plan-file.js';
 import { tempDirs } from '../temp-dirs.js';
 
 const tmp = tempDirs('daxlab-plan-file-');
@@ -89,5 +89,19 @@ describe('localPlanFile', () => {
     const root = tmp();
     writeFileSync(join(root, 'p.yaml'), 'name: p\n');
     expect(() => localPlanFile('p.yaml', planSha256('name: p'), root)).toThrow(DaxlabError);
+  });
+});
+
+describe('planChainText', () => {
+  it('covers the plans a plan extends, so a changed base is a different plan on a worker', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'base.yaml'), 'filesystems: [ext4]\n');
+    writeFileSync(join(dir, 'lab.yaml'), 'extends: base.yaml\nrepeats: 2\n');
+    const text = planChainText(join(dir, 'lab.yaml'));
+    expect(text).toBe('extends: base.yaml\nrepeats: 2\n\0filesystems: [ext4]\n');
+    const sha = planSha256(text);
+    expect(localPlanFile(join(dir, 'lab.yaml'), sha, '/')).toBe(join(dir, 'lab.yaml'));
+    writeFileSync(join(dir, 'base.yaml'), 'filesystems: [xfs]\n');
+    expect(usageError(() => localPlanFile(join(dir, 'lab.yaml'), sha, '/')).message).toMatch(/differs from the one submitted/);
   });
 });

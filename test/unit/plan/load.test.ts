@@ -53,7 +53,7 @@ describe('loadPlanFile', () => {
     expect(error.detail).toEqual([
       `${file}:1: repeats: expected a positive integer, got number 0`,
       `${file}:3: kernel.patches[0]: patch file not found: ${join(dir, 'plans', 'gone.patch')}`,
-      `${file}:4: wat: unknown key 'wat'; expected one of: name, kernel, kernels, targets, backend, filesystems, workloads, repeats, timeouts, vm, known, expectedSkips`,
+      `${file}:4: wat: unknown key 'wat'; expected one of: name, kernel, kernels, targets, backend, filesystems, workloads, repeats, timeouts, vm, known, expectedSkips, extends`,
     ]);
   });
 
@@ -77,5 +77,40 @@ describe('planInvalidError', () => {
     const error = planInvalidError(issues, 'invalid flags');
     expect(error.message).toBe('invalid flags: 1 problem');
     expect(error.detail).toEqual(formatIssues(issues));
+  });
+});
+
+describe('loadPlanFile with extends', () => {
+  it('takes the base plan\'s keys and replaces the ones the plan gives itself', async () => {
+    await writeFile(join(dir, 'plans', 'base.yaml'), 'name: base\nfilesystems: [ext4, xfs]\nrepeats: 3\nworkloads:\n  - pin-race\n');
+    await writeFile(join(dir, 'plans', 'lab.yaml'), 'extends: base.yaml\nname: lab\nrepeats: 2\nkernels:\n  - { label: stock }\n  - { label: fixed, patches: [fix.patch] }\n');
+    const plan = await loadPlanFile(join(dir, 'plans', 'lab.yaml'), ctx());
+    expect(plan.name).toBe('lab');
+    expect(plan.repeats).toBe(2);
+    expect(plan.filesystems).toEqual(['ext4', 'xfs']);
+    expect(plan.workloads.map((w) => w.name)).toEqual(['pin-race']);
+    expect(plan.kernels.map((k) => k.label)).toEqual(['stock', 'fixed']);
+  });
+
+  it('names the base file and its line for an issue in the base', async () => {
+    await writeFile(join(dir, 'plans', 'bad-base.yaml'), 'name: b\nfilesystems: [ext5]\n');
+    await writeFile(join(dir, 'plans', 'over-bad.yaml'), 'extends: bad-base.yaml\nrepeats: 2\n');
+    const error = await rejection(loadPlanFile(join(dir, 'plans', 'over-bad.yaml'), ctx()));
+    expect(error.message).toContain('bad-base.yaml');
+    expect(error.detail.join('\n')).toMatch(/bad-base\.yaml:2: filesystems/);
+  });
+
+  it('names a missing base and refuses a cycle', async () => {
+    await writeFile(join(dir, 'plans', 'orphan.yaml'), 'extends: nowhere.yaml\n');
+    expect((await rejection(loadPlanFile(join(dir, 'plans', 'orphan.yaml'), ctx()))).message).toMatch(/nowhere\.yaml: not found/);
+    await writeFile(join(dir, 'plans', 'a.yaml'), 'extends: b.yaml\n');
+    await writeFile(join(dir, 'plans', 'b.yaml'), 'extends: a.yaml\n');
+    expect((await rejection(loadPlanFile(join(dir, 'plans', 'a.yaml'), ctx()))).message).toMatch(/extends it back/);
+  });
+
+  it('reports a non-string extends with its line', async () => {
+    await writeFile(join(dir, 'plans', 'odd.yaml'), 'name: odd\nextends: [x]\n');
+    const error = await rejection(loadPlanFile(join(dir, 'plans', 'odd.yaml'), ctx()));
+    expect(error.detail.join('\n')).toMatch(/odd\.yaml:2: extends/);
   });
 });

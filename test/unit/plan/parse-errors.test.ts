@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePlanText } from '../../../src/plan/parse.js';
 import { parseLines, planCtx, triples } from './fixtures.js';
 
-const TOP = 'name, kernel, kernels, targets, backend, filesystems, workloads, repeats, timeouts, vm, known, expectedSkips';
+const TOP = 'name, kernel, kernels, targets, backend, filesystems, workloads, repeats, timeouts, vm, known, expectedSkips, extends';
 
 describe('parsePlanText: YAML syntax', () => {
   it('reports a duplicate key with its line', () => {

@@ -67,4 +67,14 @@ describe('the README CI workflow', () => {
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/invalid --list-shards '0'/);
   });
+
+  it('names the cases of a multi-kernel plan (plans/nightly.yaml, extending the catalogue) with their cell', async () => {
+    const r = await execa('node', [CLI, 'run', 'plans/nightly.yaml', '--list-shards', '2', '--json'], { reject: false, cwd: REPO });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const m = JSON.parse(r.stdout) as { include: Array<{ shard: string; cases: number; first: string; last: string }> };
+    const catalogue = JSON.parse((await execa('node', [CLI, 'run', 'plans/catalogue.yaml', '--list-shards', '1', '--json'], { cwd: REPO })).stdout) as typeof m;
+    expect(m.include.map((e) => e.cases)).toEqual([catalogue.include[0]!.cases, catalogue.include[0]!.cases]);
+    expect(m.include[0]!.first).toBe(`stock@local:${catalogue.include[0]!.first}`);
+    expect(m.include[1]!.last).toBe(`thp@local:${catalogue.include[0]!.last}`);
+  });
 });

@@ -21,9 +21,9 @@ export type ErrorCode =
 /**
  * Exit codes: 0 all passed, 1 a case failed (or a known issue passed, or a kernel-log finding), 2 usage
  * or plan error, 3 no case failed but some was flaky, 4 nothing passed because of skips the plan did
- * not expect, 69 infrastructure failure, 130/143 interrupted. When several apply: 1, 69, 3, then 4.
+ * not expect, 69 infrastructure failure, 75 a lab run still running (lab status, lab results), 130/143 interrupted. When several apply: 1, 69, 3, then 4.
  */
-export const EXIT = { ok: 0, failed: 1, usage: 2, flaky: 3, allSkipped: 4, infra: 69, sigint: 130, sigterm: 143 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, flaky: 3, allSkipped: 4, infra: 69, pending: 75, sigint: 130, sigterm: 143 } as const;
 
 export class DaxlabError extends Error {
   constructor(

@@ -1,6 +1,6 @@
 // `daxlab lab submit|worker|status|results`: a run spread over workers through BullMQ on Redis.
 import { join } from 'node:path';
-import { DaxlabError } from '../errors.js';
+import { DaxlabError, EXIT } from '../errors.js';
 import { cellQueueName } from '../lab/jobs.js';
 import { connectRedis, type RedisTarget } from '../lab/redis.js';
 import { assembleResults, labSummary, writeLabResults } from '../lab/results.js';
@@ -11,18 +11,21 @@ import { runWorker } from '../lab/worker.js';
 import { planChainText, storedPlanPath } from '../lab/plan-file.js';
 import { cacheRoot } from '../kernel/cache-dir.js';
 import { formatSummary } from '../results/summary.js';
-import { EXIT } from '../errors.js';
 import { REPO_ROOT } from './paths.js';
 import { prepareResultsDir } from './results-dir.js';
 import { resolvePlan } from './resolve-plan.js';
 
 /** The Redis flags every lab command takes. */
 export interface RedisFlags {
-  redis: string;
+  redis?: string;
   tlsCa?: string;
 }
 
-const redisOf = (f: RedisFlags): RedisTarget => ({ url: f.redis, ...(f.tlsCa ? { tlsCa: f.tlsCa } : {}) });
+function redisOf(f: RedisFlags): RedisTarget {
+  const url = f.redis ?? process.env.DAXLAB_REDIS_URL;
+  if (!url) throw new DaxlabError('USAGE', 'no Redis: pass --redis redis://host:port or set DAXLAB_REDIS_URL');
+  return { url, ...(f.tlsCa ? { tlsCa: f.tlsCa } : {}) };
+}
 
 function positiveInt(flag: string, text: string | undefined, fallback: number, max: number): number {
   if (text === undefined) return fallback;
@@ -91,11 +94,11 @@ export async function labWorkerCommand(f: RedisFlags & { target?: string[]; slot
 
 /** `lab status RUN`: 0 when the run ended, 75 (EX_TEMPFAIL) while shards are still to run. */
 export async function labStatusCommand(id: string, f: RedisFlags & { json?: boolean }): Promise<number> {
-  return withRun(f, id, async (_r, run) => {
-    const s = await labStatus(_r, redisOf(f), run);
+  return withRun(f, id, async (r, run) => {
+    const s = await labStatus(r, redisOf(f), run);
     if (f.json) process.stdout.write(`${JSON.stringify({ ...s, run: { id: run.id, planPath: run.planPath, cases: run.cases.length }, ended: runEnded(s) })}\n`);
     else for (const line of formatStatus(s)) process.stdout.write(`${line}\n`);
-    return runEnded(s) ? EXIT.ok : 75;
+    return runEnded(s) ? EXIT.ok : EXIT.pending;
   });
 }
 
@@ -113,7 +116,7 @@ export async function labResultsCommand(id: string, f: RedisFlags & { results?: 
     process.stdout.write(`results: ${files.json}\njunit:   ${files.junit}\nreport:  ${files.html}\n`);
     if (!ended) {
       process.stderr.write(`daxlab: run ${run.id} has not ended: ${results.length} of ${run.cases.length} case(s) so far (lab status ${run.id})\n`);
-      return 75;
+      return EXIT.pending;
     }
     return summary.exitCode;
   });

@@ -197,7 +197,8 @@ const lab = program
   .command('lab')
   .description('spread runs over hosts through BullMQ on Redis: submit a plan, run workers, follow it, collect its results');
 const redisOpts = (c: Command) =>
-  c.requiredOption('--redis <url>', 'redis://[user:password@]host:port[/db], or rediss:// for TLS (DAXLAB_REDIS_URL)', process.env.DAXLAB_REDIS_URL)
+  // No commander default from the environment: --help would print the URL, password and all.
+  c.option('--redis <url>', 'redis://[user:password@]host:port[/db], or rediss:// for TLS (default: $DAXLAB_REDIS_URL)')
     .option('--tls-ca <file>', 'CA certificate for a rediss:// server with a private CA');
 redisOpts(lab.command('submit <plan>').description('store the run and enqueue its shards (cases of one kernel on one target); prints the run id'))
   .option('--tag <text>', 'runs of one plan and tag are one run (default: the UTC date, so a retried cron submit adds nothing)')

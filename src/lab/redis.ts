@@ -52,6 +52,12 @@ export function redisOptions(t: RedisTarget, readCa: (f: string) => string = (f)
   };
 }
 
+/** The options BullMQ's queues and workers connect with (they connect at once, not lazily). */
+export function bullConnection(t: RedisTarget): RedisOptions {
+  const { lazyConnect: _lazy, ...connection } = redisOptions(t);
+  return connection;
+}
+
 /** Connect and PING within waitMs; throws QUEUE_UNREACHABLE (exit 69) naming the URL without its password. */
 export async function connectRedis(t: RedisTarget, waitMs = 5000): Promise<Redis> {
   const client = new Redis(redisOptions(t));

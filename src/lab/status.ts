@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { countStatuses } from '../run/exit-code.js';
 import type { CaseStatus } from '../results/types.js';
 import { cellQueueName } from './jobs.js';
-import { redisOptions, type RedisTarget } from './redis.js';
+import { bullConnection, type RedisTarget } from './redis.js';
 import { allResults, type LabRun } from './store.js';
 
 /** A shard's state as BullMQ reports it, with the reason of its last failure. */
@@ -30,7 +30,7 @@ export interface LabStatus {
 /** Read the run's progress from Redis and BullMQ. */
 export async function labStatus(r: Redis, target: RedisTarget, run: LabRun): Promise<LabStatus> {
   const results = await allResults(r, run.id);
-  const { lazyConnect: _lazy, ...connection } = redisOptions(target);
+  const connection = bullConnection(target);
   const shards: ShardState[] = [];
   const workers: Record<string, number> = {};
   for (const t of new Set(run.shards.map((s) => s.target))) {

@@ -7,7 +7,7 @@ import { fullCaseName } from '../plan/select.js';
 import type { Plan } from '../plan/types.js';
 import { cellQueueName, labRunId, shardJobs } from './jobs.js';
 import { planSha256 } from './plan-file.js';
-import { redisOptions, type RedisTarget } from './redis.js';
+import { bullConnection, type RedisTarget } from './redis.js';
 import { loadRun, saveRun, type LabRun } from './store.js';
 
 /** What submit needs besides the plan. */
@@ -40,7 +40,7 @@ export async function submitRun(r: Redis, target: RedisTarget, s: SubmitInput): 
     attempts: s.attempts,
   };
   const isNew = existing === null && (await saveRun(r, run));
-  const { lazyConnect: _lazy, ...connection } = redisOptions(target);
+  const connection = bullConnection(target);
   const queues = new Map<string, Queue>();
   try {
     for (const job of shards) {

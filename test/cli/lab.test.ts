@@ -29,6 +29,21 @@ describe('daxlab lab without workers', () => {
     expect(r.all).not.toContain('s3cret-pw');
   });
 
+  it('takes DAXLAB_REDIS_URL when --redis is not given, and never prints its password (not even in --help)', async () => {
+    const port = await freePort();
+    const env = { ...process.env, DAXLAB_REDIS_URL: `redis://admin:s3cret-pw@127.0.0.1:${port}` };
+    const help = await execa('node', [CLI, 'lab', 'status', '--help'], { cwd: REPO, env, reject: false });
+    expect(help.stdout).toContain('--redis <url>');
+    expect(help.stdout).not.toContain('s3cret-pw');
+    const r = await execa('node', [CLI, 'lab', 'status', 'x'], { cwd: REPO, env, reject: false, all: true });
+    expect(r.exitCode).toBe(69);
+    expect(r.all).toContain(`redis://admin:***@127.0.0.1:${port}`);
+    expect(r.all).not.toContain('s3cret-pw');
+    const none = await execa('node', [CLI, 'lab', 'status', 'x'], { cwd: REPO, env: { ...process.env, DAXLAB_REDIS_URL: '' }, reject: false, all: true });
+    expect(none.exitCode).toBe(2);
+    expect(none.all).toMatch(/no Redis: pass --redis/);
+  });
+
   it('submits once, and shows the shards waiting for a target no worker serves (exit 75)', async () => {
     const args = ['lab', 'submit', 'test/plans/lab.yaml', '--redis', redis.url, '--tag', 'cli-test', '--shard-size', '3'];
     const first = await cli(args);

@@ -85,7 +85,7 @@ kernelOptions(program.command('run [plan]'))
   .option('--verbose', 'print timings, details and kernel-log lines for every case')
   .option('--append <word>', 'extra guest kernel command-line word (e.g. loglevel=8); repeatable', collect)
   .option('--rerun-failures <n>', 'run a failing case again up to n times (0-10, default 0); one that fails, then passes, is flaky (exit 3)')
-  .option('--jobs <n>', 'guests run at once on the local target, 1-8 (default 1); cells of a multi-kernel plan run side by side')
+  .option('--jobs <n>', 'guests run at once on the local target, 1-8 and at most the host\'s cores (default 1); cells of a multi-kernel plan run side by side')
   .option('--list-shards <n>', 'print the matrix of n shards (each one\'s --shard i/n, its case count, first and last case) and exit; with --json, {"include":[...]} for a CI matrix')
   .action(async (planFile: string | undefined, flags: KernelFlags & RunFlags & { listShards?: string }) => {
     const plan = await resolvePlan(planFile, flags);

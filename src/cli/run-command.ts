@@ -2,6 +2,7 @@
 // -> reports. Results are journaled as each case ends; SIGINT/SIGTERM stop cleanly (a second
 // forces); a run that fails half-way still writes the results of the cases that finished.
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DaxlabError, EXIT } from '../errors.js';
 import { buildKernel } from '../kernel/build.js';
@@ -18,6 +19,7 @@ import type { CaseResult, KlogFinding, RunSummary } from '../results/types.js';
 import { cellName, cellsOf, isMultiCell, type Cell } from '../run/cells.js';
 import { countStatuses, countUnexpectedSkips, exitCodeFor } from '../run/exit-code.js';
 import type { GuestAccel } from '../run/booted-guest.js';
+import { checkGuestsFitCores } from '../run/jobs-check.js';
 import { runCells } from '../run/run-cells.js';
 import { installSignalHandlers } from '../run/signals.js';
 import { closeTargets, openTargets } from '../targets/open.js';
@@ -76,6 +78,7 @@ export function parseJobs(text: string | undefined): number {
 export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
   const startedAt = new Date();
   const jobs = parseJobs(flags.jobs);
+  const crowded = checkGuestsFitCores('--jobs', jobs, plan.vm.cpus, availableParallelism());
   const rerunFailures = parseReruns(flags.rerunFailures);
   const all = expandRun(plan);
   const shardSpec = flags.shard ? parseShard(flags.shard) : null;
@@ -133,6 +136,7 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
     await reporter.onBegin({ plan: plan.name, kernel: kernels, cases: cases.length });
     for (const [name, t] of await openTargets(plan, { jobs, append: flags.append })) targets.set(name, t);
     for (const t of targets.values()) await stage('host', multi ? `${t.name}: ${t.describe()}` : t.describe());
+    if (crowded) await stage('host', `warning: ${crowded}`);
     const cells = cellsOf(plan, cases);
     const buildDir = (k: string) => (plan.kernels.length > 1 ? join(resultsDir, 'build', k) : join(resultsDir, 'build'));
     const run = await runCells({

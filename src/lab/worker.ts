@@ -2,9 +2,12 @@
 // stopped. A job whose worker dies (SIGKILL, power) is stalled: BullMQ hands it to another worker
 // after the lock expires, and that worker runs only the cases with no stored result.
 import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { Worker, type Job } from 'bullmq';
+import { DEFAULT_VM } from '../plan/defaults.js';
+import { checkGuestsFitCores } from '../run/jobs-check.js';
 import { cellQueueName, type ShardJob } from './jobs.js';
-import { connectRedis, redactUrl, redisOptions, type RedisTarget } from './redis.js';
+import { connectRedis, redactUrl, bullConnection, type RedisTarget } from './redis.js';
 import { runShardJob, type ShardOutcome } from './shard-job.js';
 import { localPlanFile } from './plan-file.js';
 
@@ -25,6 +28,8 @@ export interface WorkerOptions {
 
 /** Run until the signal aborts; resolves when every job in hand has been given up or finished. */
 export async function runWorker(o: WorkerOptions): Promise<void> {
+  const crowded = checkGuestsFitCores('--slots', o.slots, DEFAULT_VM.cpus, availableParallelism());
+  if (crowded) o.log(`warning: ${crowded} (plans of the default vCPUs)`);
   const probe = await connectRedis(o.redis); // exit 69 now, not a silent retry loop, when Redis is not there
   mkdirSync(o.workDir, { recursive: true });
   const abort = new AbortController();
@@ -36,7 +41,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     cacheRoot: o.cacheRoot,
     signal: abort.signal,
   };
-  const { lazyConnect: _lazy, ...connection } = redisOptions(o.redis);
+  const connection = bullConnection(o.redis);
   const workers = o.targets.map((target) => {
     const w = new Worker<ShardJob, ShardOutcome>(
       cellQueueName(target),

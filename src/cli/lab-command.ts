@@ -95,7 +95,7 @@ export async function labWorkerCommand(f: RedisFlags & { target?: string[]; slot
 /** `lab status RUN`: 0 when the run ended, 75 (EX_TEMPFAIL) while shards are still to run. */
 export async function labStatusCommand(id: string, f: RedisFlags & { json?: boolean }): Promise<number> {
   return withRun(f, id, async (r, run) => {
-    const s = await labStatus(r, redisOf(f), run);
+    const s = await labStatus(redisOf(f), run, await allResults(r, run.id));
     if (f.json) process.stdout.write(`${JSON.stringify({ ...s, run: { id: run.id, planPath: run.planPath, cases: run.cases.length }, ended: runEnded(s) })}\n`);
     else for (const line of formatStatus(s)) process.stdout.write(`${line}\n`);
     return runEnded(s) ? EXIT.ok : EXIT.pending;
@@ -105,9 +105,10 @@ export async function labStatusCommand(id: string, f: RedisFlags & { json?: bool
 /** `lab results RUN --results DIR`: the run's results directory; its exit code is the run's. */
 export async function labResultsCommand(id: string, f: RedisFlags & { results?: string }): Promise<number> {
   return withRun(f, id, async (r, run) => {
-    const status = await labStatus(r, redisOf(f), run);
+    const stored = await allResults(r, run.id);
+    const status = await labStatus(redisOf(f), run, stored);
     const ended = runEnded(status);
-    const results = assembleResults(run, await allResults(r, run.id), status.shards, ended, new Date().toISOString());
+    const results = assembleResults(run, stored, status.shards, ended, new Date().toISOString());
     const findings = await allFindings(r, run.id);
     const summary = labSummary(run, await shardSummaries(r, run.id), results, findings);
     const dir = prepareResultsDir(f.results, run.id);

@@ -1,12 +1,11 @@
 // `daxlab lab status RUN`: how far a run is: cases with results, shards by state, and targets
 // that have waiting shards but no worker serving them.
 import { Queue, type JobState } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { countStatuses } from '../run/exit-code.js';
-import type { CaseStatus } from '../results/types.js';
+import type { CaseResult, CaseStatus } from '../results/types.js';
 import { cellQueueName } from './jobs.js';
 import { bullConnection, type RedisTarget } from './redis.js';
-import { allResults, type LabRun } from './store.js';
+import type { LabRun } from './store.js';
 
 /** A shard's state as BullMQ reports it, with the reason of its last failure. */
 export interface ShardState {
@@ -27,9 +26,8 @@ export interface LabStatus {
   workers: Record<string, number>;
 }
 
-/** Read the run's progress from Redis and BullMQ. */
-export async function labStatus(r: Redis, target: RedisTarget, run: LabRun): Promise<LabStatus> {
-  const results = await allResults(r, run.id);
+/** The run's progress from BullMQ, with its stored results (allResults, read once by the caller). */
+export async function labStatus(target: RedisTarget, run: LabRun, results: ReadonlyMap<string, CaseResult>): Promise<LabStatus> {
   const connection = bullConnection(target);
   const shards: ShardState[] = [];
   const workers: Record<string, number> = {};

@@ -1,6 +1,9 @@
 // The end-of-run summary as plain text lines: counts per fs and workload, key
 // timings, failures, failure rates across repeats, stage times, totals and the verdict line CI parses.
 import { failureRate, formatRate, groupCases } from './case-groups.js';
+import { LOCAL_TARGET } from '../plan/defaults.js';
+import { fullCaseName } from '../plan/select.js';
+import { cellName } from '../run/cells.js';
 import { formatMs, table } from './fmt.js';
 import { timingStats } from './stats.js';
 import { CASE_STATUSES, zeroCounts, type CaseResult, type CaseStatus, type KlogFinding, type RunSummary } from './types.js';
@@ -21,7 +24,7 @@ export function knownLine(counts: Partial<Record<CaseStatus, number>>): string |
   return `known issues: ${xfail} failed as expected, ${xpass} passed unexpectedly`;
 }
 
-const cellOf = (r: CaseResult) => `${r.kernel}@${r.target ?? 'local'}`;
+const cellOf = (r: CaseResult) => cellName({ kernel: r.kernel, target: r.target ?? LOCAL_TARGET });
 
 /** Pure: whether results mix kernels or targets, so that each case must be named with its cell. */
 export function mixesCells(results: readonly CaseResult[]): boolean {
@@ -29,10 +32,9 @@ export function mixesCells(results: readonly CaseResult[]): boolean {
 }
 
 // A case as the summary names it: "<kernel>@<target>:<id>" where cells mix, else its id.
-const nameOf = (r: CaseResult, mixed: boolean) => (mixed ? `${cellOf(r)}:${r.id}` : r.id);
+const nameOf = (r: CaseResult, mixed: boolean) => (mixed ? fullCaseName(r) : r.id);
 
-function countTable(results: CaseResult[]): string[] {
-  const mixed = mixesCells(results);
+function countTable(results: CaseResult[], mixed: boolean): string[] {
   const groups = new Map<string, { cell: string; fs: string; workload: string; c: Record<CaseStatus, number> }>();
   for (const r of results) {
     const cell = mixed ? cellOf(r) : '';
@@ -60,10 +62,9 @@ function timingTable(results: CaseResult[]): string[] {
   return ['Timings (pass and fail cases):', ...table(rows).map((l) => `  ${l}`)];
 }
 
-function failureList(results: CaseResult[]): string[] {
+function failureList(results: CaseResult[], mixed: boolean): string[] {
   const bad = results.filter((r) => r.status === 'fail' || r.status === 'error');
   if (bad.length === 0) return [];
-  const mixed = mixesCells(results);
   const out = ['Failures and errors:'];
   for (const r of bad.slice(0, MAX_LISTED_FAILURES)) out.push(`  ${r.status === 'fail' ? 'FAIL' : 'ERROR'} ${nameOf(r, mixed)}: ${r.reason}`);
   if (bad.length > MAX_LISTED_FAILURES) out.push(`  ... and ${bad.length - MAX_LISTED_FAILURES} more`);
@@ -71,13 +72,12 @@ function failureList(results: CaseResult[]): string[] {
 }
 
 // Cases that matched a known issue and failed or passed: unexpected passes first, each with its reference.
-function knownList(results: CaseResult[]): string[] {
+function knownList(results: CaseResult[], mixed: boolean): string[] {
   const known = [
     ...results.filter((r) => r.status === 'xpass'),
     ...results.filter((r) => r.status === 'xfail'),
   ];
   if (known.length === 0) return [];
-  const mixed = mixesCells(results);
   const out = ['Known issues:'];
   for (const r of known.slice(0, MAX_LISTED_FAILURES)) {
     const ref = r.known ? ` [${r.known.ref}]` : '';
@@ -114,9 +114,8 @@ export function flakyLine(counts: Partial<Record<CaseStatus, number>>): string |
 }
 
 // Flaky cases with their attempts, then every case that failed in some but not all of its repeats.
-function flakyList(results: CaseResult[]): string[] {
+function flakyList(results: CaseResult[], mixed: boolean): string[] {
   const out: string[] = [];
-  const mixed = mixesCells(results);
   const flaky = results.filter((r) => r.status === 'flaky');
   if (flaky.length > 0) out.push('Flaky (failed, then passed when re-run):');
   for (const r of flaky.slice(0, MAX_LISTED_FAILURES)) out.push(`  FLAKY ${nameOf(r, mixed)}: ${r.reason}`);
@@ -126,20 +125,21 @@ function flakyList(results: CaseResult[]): string[] {
     .map((g) => ({ g, rate: failureRate(g.results) }))
     .filter(({ rate }) => rate.failed > 0);
   if (rates.length > 0) out.push('Failure rate across repeats:');
-  for (const { g, rate } of rates.slice(0, MAX_LISTED_FAILURES)) out.push(`  ${formatRate(rate)}  ${mixed ? `${g.kernel}@${g.target}:` : ''}${g.key}`);
+  for (const { g, rate } of rates.slice(0, MAX_LISTED_FAILURES)) out.push(`  ${formatRate(rate)}  ${mixed ? `${cellName(g)}:` : ''}${g.key}`);
   if (rates.length > MAX_LISTED_FAILURES) out.push(`  ... and ${rates.length - MAX_LISTED_FAILURES} more`);
   return out;
 }
 
 /** Summary lines for the end of a run; the last line is the verdict line, the known-issues and flaky lines (if any) just before it. */
 export function formatSummary(summary: RunSummary, results: CaseResult[]): string[] {
+  const mixed = mixesCells(results);
   const out: string[] = [];
-  if (results.length > 0) out.push('Results:', ...countTable(results));
+  if (results.length > 0) out.push('Results:', ...countTable(results, mixed));
   out.push(...timingTable(results));
-  out.push(...failureList(results));
-  out.push(...knownList(results));
+  out.push(...failureList(results, mixed));
+  out.push(...knownList(results, mixed));
   out.push(...findingList(summary.findings));
-  out.push(...flakyList(results));
+  out.push(...flakyList(results, mixed));
   const stages = Object.entries(summary.stages);
   if (stages.length > 0) out.push(`Stages: ${stages.map(([k, v]) => `${k} ${formatMs(v)}`).join(', ')}`);
   const total = CASE_STATUSES.reduce((sum, k) => sum + (summary.counts[k] ?? 0), 0);

@@ -12,6 +12,7 @@ import { ORIGIN_PATTERN, toKcidb } from '../results/kcidb.js';
 import { formatSummary } from '../results/summary.js';
 import type { KernelInfo, RunSummary } from '../results/types.js';
 import { countStatuses, exitCodeFor } from '../run/exit-code.js';
+import { failingFindings } from '../results/findings.js';
 
 /** Flags of `daxlab report`. */
 export interface ReportFlags {
@@ -41,7 +42,7 @@ export function mergedSummary(runs: readonly Pick<RunInput, 'summary' | 'results
     counts,
     stages: first?.stages ?? {},
     accel: first?.accel ?? 'tcg',
-    exitCode: exitCodeFor(counts, findings.length),
+    exitCode: exitCodeFor(counts, failingFindings(findings, results).length),
     ...(kernels.size > 0 ? { kernels: [...kernels.values()] } : {}),
     ...(findings.length > 0 ? { findings } : {}),
   };

@@ -26,6 +26,7 @@ import { closeTargets, openTargets } from '../targets/open.js';
 import type { RunTarget } from '../targets/types.js';
 import { kernelInfo } from './kernel-info.js';
 import { prepareResultsDir } from './results-dir.js';
+import { failingFindings } from '../results/findings.js';
 
 /** Flags of `daxlab run`. */
 export interface RunFlags {
@@ -198,7 +199,7 @@ async function endRun(e: EndParts): Promise<number> {
     throw e.failure;
   }
   const unexpected = countUnexpectedSkips(e.results, e.plan.expectedSkips);
-  const exitCode = e.interrupted ?? exitCodeFor(countStatuses(e.results), e.findings.length, unexpected);
+  const exitCode = e.interrupted ?? exitCodeFor(countStatuses(e.results), failingFindings(e.findings, e.results).length, unexpected);
   let written: ReturnType<EndParts['finish']>;
   try {
     written = e.finish(exitCode);

@@ -8,6 +8,7 @@ import type { CaseResult, KlogFinding, RunSummary } from '../results/types.js';
 import { countStatuses, exitCodeFor } from '../run/exit-code.js';
 import type { ShardState } from './status.js';
 import type { LabRun } from './store.js';
+import { failingFindings } from '../results/findings.js';
 
 /** Pure: the error result of a case that never got one, from its name. */
 export function notRunResult(name: string, backend: string, reason: string, at: string): CaseResult {
@@ -51,7 +52,7 @@ export function labSummary(run: LabRun, shardSums: readonly RunSummary[], result
     counts,
     stages: {},
     accel,
-    exitCode: exitCodeFor(counts, findings.length),
+    exitCode: exitCodeFor(counts, failingFindings(findings, results).length),
     ...(kernels.size > 0 ? { kernels: [...kernels.values()] } : {}),
     ...(findings.length > 0 ? { findings: [...findings] } : {}),
   };

@@ -8,6 +8,7 @@ import { readJsonReport, REPORT_FILES } from './files.js';
 import { EVENTS_FILE, readEvents, type Replay } from './jsonl.js';
 import { listLogs } from './logs.js';
 import type { CaseResult, RunSummary } from './types.js';
+import { failingFindings } from './findings.js';
 
 /** One run read back, with where it came from. */
 export interface RunInput {
@@ -35,7 +36,7 @@ export function summaryFromReplay(replay: Replay, results: CaseResult[] = replay
     counts,
     stages: s?.stages ?? {},
     accel: s?.accel ?? 'tcg',
-    exitCode: exitCodeFor(counts, replay.findings.length),
+    exitCode: exitCodeFor(counts, failingFindings(replay.findings, results).length),
     ...(s?.kernels ? { kernels: s.kernels } : {}),
     ...(replay.findings.length > 0 ? { findings: replay.findings } : {}),
   };

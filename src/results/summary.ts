@@ -7,6 +7,7 @@ import { cellName } from '../run/cells.js';
 import { formatMs, table } from './fmt.js';
 import { timingStats } from './stats.js';
 import { CASE_STATUSES, zeroCounts, type CaseResult, type CaseStatus, type KlogFinding, type RunSummary } from './types.js';
+import { explainingCase, failingFindings } from './findings.js';
 
 /** How many failed/errored cases the summary lists by id before eliding. */
 export const MAX_LISTED_FAILURES = 20;
@@ -102,9 +103,17 @@ export function findingLines(f: KlogFinding): string[] {
   return [head, ...f.lines.slice(0, 20).map((l) => `    ${l}`), ...(f.lines.length > 20 ? [`    ... and ${f.lines.length - 20} more`] : [])];
 }
 
-function findingList(findings: KlogFinding[] | undefined): string[] {
+function findingList(findings: KlogFinding[] | undefined, results: CaseResult[]): string[] {
   if (!findings || findings.length === 0) return [];
-  return [`Kernel-log findings outside cases (${findings.length}; each fails the run):`, ...findings.flatMap((f) => findingLines(f).map((l) => `  ${l}`))];
+  const failing = failingFindings(findings, results).length;
+  const head = failing === findings.length ? 'each fails the run' : `${failing} fail the run; the others were logged again by a case run alone`;
+  return [
+    `Kernel-log findings outside cases (${findings.length}; ${head}):`,
+    ...findings.flatMap((f) => {
+      const by = explainingCase(f, results);
+      return [...findingLines(f), ...(by ? [`  explained: ${by}, run alone, logged it in its own window and was judged there`] : [])].map((l) => `  ${l}`);
+    }),
+  ];
 }
 
 /** `flaky: N cases failed, then passed when re-run`, or undefined when none was flaky. */
@@ -138,7 +147,7 @@ export function formatSummary(summary: RunSummary, results: CaseResult[]): strin
   out.push(...timingTable(results));
   out.push(...failureList(results, mixed));
   out.push(...knownList(results, mixed));
-  out.push(...findingList(summary.findings));
+  out.push(...findingList(summary.findings, results));
   out.push(...flakyList(results, mixed));
   const stages = Object.entries(summary.stages);
   if (stages.length > 0) out.push(`Stages: ${stages.map(([k, v]) => `${k} ${formatMs(v)}`).join(', ')}`);

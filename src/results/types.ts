@@ -96,6 +96,9 @@ export interface KlogFinding {
   lines: string[];
   /** Kernel-log records lost (overwritten before they were read) outside any case. */
   lost?: number;
+  /** The kernel label and target of the boot that logged it (absent in results written before). */
+  kernel?: string;
+  target?: string;
 }
 
 export interface RunSummary {

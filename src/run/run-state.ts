@@ -29,7 +29,8 @@ export async function record(s: RunState, raw: CaseResult): Promise<void> {
 
 /** Record kernel-log findings outside every case (each fails the run). */
 export async function recordFindings(s: RunState, findings: KlogFinding[]): Promise<void> {
-  for (const f of findings) {
+  for (const found of findings) {
+    const f: KlogFinding = { ...found, kernel: s.ctx.kernel, ...(s.ctx.target ? { target: s.ctx.target } : {}) };
     s.d.events.write({ type: 'finding', finding: f });
     s.findings.push(f);
     await s.d.reporter.onFinding?.(f);

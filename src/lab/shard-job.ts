@@ -54,7 +54,10 @@ export async function runShardJob(data: ShardJob, delivery: { id: string; attemp
   }
   const done = await doneCases(ctx.redis, data.runId);
   const todo = data.cases.filter((n) => !done.has(n));
-  if (todo.length === 0) return { ran: 0, alreadyDone: data.cases.length, exitCode: null, runMs: 0 };
+  if (todo.length === 0) {
+    ctx.log(`${delivery.id}: nothing left to run, all ${data.cases.length} case(s) already done`);
+    return { ran: 0, alreadyDone: data.cases.length, exitCode: null, runMs: 0 };
+  }
   const already = data.cases.length - todo.length;
   ctx.log(`${delivery.id}: ${todo.length} case(s) of ${data.kernel}@${data.target}${already > 0 ? `, ${already} already done` : ''}`);
   for (const key of await knownKeys(ctx, data)) {
@@ -68,6 +71,7 @@ export async function runShardJob(data: ShardJob, delivery: { id: string; attemp
       const name = fullCaseName(e.result);
       if (!wanted.has(name) || !(await storeResult(ctx.redis, data.runId, name, e.result))) return;
       stored.push(name);
+      ctx.log(`${delivery.id}: stored ${name}: ${e.result.status}`);
       if (e.result.harnessError) harness.push(name);
     } else if (e.type === 'finding') {
       await storeFinding(ctx.redis, data.runId, planSha256(JSON.stringify(e.finding)), e.finding);

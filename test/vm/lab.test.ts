@@ -73,9 +73,12 @@ describe('daxlab lab on BullMQ and a real redis-server', () => {
     await until('worker A to start a shard', 300_000, () => /: 2 case\(s\) of/.test(a.logText()));
     const shardA = /(\S+): 2 case\(s\) of/.exec(a.logText())![1]!;
     const casesA = (await queue.getJob(shardA))!.data.cases;
-    await until('the first case of worker A\'s shard', 300_000, async () => (await allResults(client, runId)).has(casesA[0]!));
+    // Killed the moment it logs its first stored result: its next case needs about a second more.
+    await until('the first result of worker A\'s shard', 300_000, () => a.logText().includes(`${shardA}: stored `), 10);
     a.kill('SIGKILL');
     await a;
+    const storedNow = await allResults(client, runId);
+    expect(casesA.filter((n) => storedNow.has(n)), 'worker A was killed mid-shard').toHaveLength(1);
     const b = worker('b', url);
     const c = worker('c', url);
 

@@ -12,6 +12,8 @@
 #   kmsg-unreadable  hide /dev/kmsg (bind /dev/null over it) for ~3 s, so the case's log cannot be read
 #   flaky       fail the first time this case runs in a boot, pass when it runs again (a case that
 #               fails at random, made repeatable for the tests of --rerun-failures)
+#   undecided   the same, but the first run is inconclusive (an oracle that could not decide): it is run
+#               again alone, and passes
 #   ok          do nothing and succeed
 set -u
 kind=${1:-}
@@ -80,9 +82,9 @@ case "$kind" in
     echo '{"fault":"kmsg-unreadable"}'
     exit 0
     ;;
-  flaky)
-    id=${DAXLAB_CASE_ID:-x}; mark=/run/daxlab-fault-flaky-$(printf '%s' "${id%~*}" | cksum | cut -d' ' -f1)
-    if [ -e "$mark" ]; then echo '{"fault":"flaky","failed":false}'; else : > "$mark"; echo '{"fault":"flaky","failed":true}'; fi
+  flaky|undecided)
+    id=${DAXLAB_CASE_ID:-x}; mark=/run/daxlab-fault-$kind-$(printf '%s' "${id%~*}" | cksum | cut -d' ' -f1)
+    if [ -e "$mark" ]; then echo "{\"fault\":\"$kind\",\"failed\":false}"; else : > "$mark"; echo "{\"fault\":\"$kind\",\"failed\":true}"; fi
     exit 0
     ;;
   ok)
@@ -90,7 +92,7 @@ case "$kind" in
     exit 0
     ;;
   *)
-    echo "usage: fault.sh panic|oops|hang|dstate|disconnect|warn-between|kasan-skip|klog-flood|kmsg-unreadable|flaky|ok MOUNT_POINT" >&2
+    echo "usage: fault.sh panic|oops|hang|dstate|disconnect|warn-between|kasan-skip|klog-flood|kmsg-unreadable|flaky|undecided|ok MOUNT_POINT" >&2
     exit 2
     ;;
 esac

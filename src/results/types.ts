@@ -29,6 +29,8 @@ export interface Verdict {
   timings: Record<string, number>;
   /** Extra facts worth keeping in the report (errno, sizes). */
   details?: Record<string, string | number | boolean>;
+  /** An error of a timed oracle that could not decide (pin not held, race started too late, wait not seen): run it again. */
+  inconclusive?: boolean;
 }
 
 export interface CaseResult {
@@ -55,6 +57,8 @@ export interface CaseResult {
   durationMs: number;
   /** Set on an `error` that the harness or host caused (setup failed, VM lost, not run), not the workload's own verdict. */
   harnessError?: boolean;
+  /** Set on an `error` whose timed oracle could not decide (Verdict.inconclusive); the runner ran it again. */
+  inconclusive?: boolean;
   /** Every attempt, in order, when the case was re-run after failing (see foldAttempts). */
   attempts?: Attempt[];
 }

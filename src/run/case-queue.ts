@@ -12,8 +12,20 @@ export interface QueuedCase {
   exclusive: Exclusivity;
   /** 1 for the first run; a case run again (ambiguous, or started on a tainted kernel) counts up. */
   attempt: number;
-  /** Earlier attempts that failed and are being re-run (--rerun-failures), in order. */
-  failed?: CaseResult[];
+  /** Earlier attempts, in order, folded into the one result when the case is done: failures re-run
+   * (--rerun-failures) and inconclusive errors re-run (INCONCLUSIVE_RERUNS). */
+  earlier?: CaseResult[];
+}
+
+/** How many times an inconclusive error (a timed oracle that could not decide) is run again, alone. */
+export const INCONCLUSIVE_RERUNS = 2;
+
+/** What to do with a finished attempt: run the case again (and why), or record it. */
+export function rerunOf(q: QueuedCase, r: CaseResult, rerunFailures: number): 'failed' | 'inconclusive' | null {
+  const earlier = q.earlier ?? [];
+  if (r.status === 'fail' && earlier.filter((a) => a.status === 'fail').length < rerunFailures) return 'failed';
+  if (r.status === 'error' && r.inconclusive && earlier.filter((a) => a.inconclusive).length < INCONCLUSIVE_RERUNS) return 'inconclusive';
+  return null;
 }
 
 /** The case's marker in the kernel log: its id, suffixed with the attempt when it runs again. */

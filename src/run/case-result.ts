@@ -31,6 +31,7 @@ export function toCaseResult(
     reason: verdict.reason,
     timings: verdict.timings,
     ...(verdict.details ? { details: verdict.details } : {}),
+    ...(verdict.inconclusive && verdict.status === 'error' ? { inconclusive: true } : {}),
     klogMatches,
     startedAt: startedAt.toISOString(),
     durationMs,

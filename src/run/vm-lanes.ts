@@ -9,7 +9,7 @@ import { getWorkload } from '../workloads/catalogue.js';
 import type { GuestEnv } from '../workloads/types.js';
 import type { BootedGuest } from './booted-guest.js';
 import { unrunResult } from './case-result.js';
-import { again, canStart, markId, type QueuedCase } from './case-queue.js';
+import { again, canStart, markId, rerunOf, type QueuedCase } from './case-queue.js';
 import { runCase, type CaseRun } from './case-runner.js';
 import { setupDelayDevice, setupFilesystem, setupPmem } from './guest-setup.js';
 import type { KlogLedger } from './klog-ledger.js';
@@ -84,13 +84,19 @@ export class VmLanes {
         await say(`${q.tc.id} started on a tainted kernel: rebooting to run it again`);
         queue.unshift(again(q));
         return 'recycle';
-      } else if (run.result.status === 'fail' && (q.failed?.length ?? 0) < (this.s.d.rerunFailures ?? 0)) {
-        // --rerun-failures: run it again; the attempts are folded into one result (flaky, or fail).
-        const failed = [...(q.failed ?? []), run.result];
-        await say(`${q.tc.id} failed (attempt ${failed.length}): running it again`);
-        queue.unshift({ ...q, attempt: q.attempt + 1, failed });
+      } else if (rerunOf(q, run.result, this.s.d.rerunFailures ?? 0)) {
+        // --rerun-failures, or an oracle that could not decide: run it again (an undecided one alone);
+        // the attempts are folded into one result (flaky, fail, or a pass that says which attempt passed).
+        const earlier = [...(q.earlier ?? []), run.result];
+        if (run.result.status === 'fail') {
+          await say(`${q.tc.id} failed (attempt ${earlier.length}): running it again`);
+          queue.unshift({ ...q, attempt: q.attempt + 1, earlier });
+        } else {
+          await say(`${q.tc.id} could not be judged (${run.result.reason}): running it again alone`);
+          queue.unshift({ ...again(q), earlier });
+        }
       } else {
-        await record(this.s, q.failed ? foldAttempts([...q.failed, run.result]) : run.result);
+        await record(this.s, q.earlier ? foldAttempts([...q.earlier, run.result]) : run.result);
       }
       if (run.rebootAfter) {
         await say(`the kernel is tainted after ${q.tc.id}: rebooting before the next case`);

@@ -4,20 +4,21 @@
 import { join } from 'node:path';
 import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
-import { checkResult, stderrTail } from './guest-json.js';
+import { checkResult, inconclusiveVerdict, stderrTail } from './guest-json.js';
 import { enumParam } from './params.js';
 import { pinRace } from './pin-race.js';
 import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
 
 const KIND: ParamDef = {
-  values: ['ok', 'panic', 'oops', 'hang', 'dstate', 'disconnect', 'warn-between', 'kasan-skip', 'klog-flood', 'kmsg-unreadable', 'slow-racer', 'flaky'],
+  values: ['ok', 'panic', 'oops', 'hang', 'dstate', 'disconnect', 'warn-between', 'kasan-skip', 'klog-flood', 'kmsg-unreadable', 'slow-racer', 'flaky', 'undecided'],
   default: ['ok'],
   description:
     'which fault to inject: ok (none), panic, oops (LKDTM BUG: tainted, still running), hang, dstate (uninterruptible ' +
     'hang), disconnect (kill the ssh session), warn-between (a WARNING logged after the case ended), kasan-skip ' +
     '(a KASAN line, then a skip), klog-flood (more log than a small buffer holds), kmsg-unreadable (/dev/kmsg ' +
     'hidden), slow-racer (pin-race whose truncate sleeps through the pin instead of waiting for it), flaky (fails the ' +
-    'first time it runs in a boot, passes when run again)',
+    'first time it runs in a boot, passes when run again), undecided (inconclusive the first time, like an oracle that ' +
+    'could not decide: run again alone, it passes)',
 };
 
 // The slow racer is a pin-race case: a pread pin of page 5 of 16 raced by ftruncate.
@@ -37,7 +38,7 @@ function command(tc: TestCase, env: GuestEnv): string[] {
 }
 
 // Faults whose program reports normally: what the kernel side makes of the case is what is tested.
-const REPORTING = new Set(['ok', 'warn-between', 'kasan-skip', 'klog-flood', 'kmsg-unreadable', 'flaky']);
+const REPORTING = new Set(['ok', 'warn-between', 'kasan-skip', 'klog-flood', 'kmsg-unreadable', 'flaky', 'undecided']);
 
 function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
   const kind = enumParam(tc, 'kind', KIND);
@@ -46,6 +47,7 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
     const checked = checkResult('fault.sh', out);
     if ('verdict' in checked) return checked.verdict;
     if (kind === 'flaky' && checked.line.failed === true) return { status: 'fail', reason: 'fault flaky: failing on purpose (first run in this boot)', timings: {} };
+    if (kind === 'undecided' && checked.line.failed === true) return inconclusiveVerdict('fault undecided: no verdict on purpose (first run in this boot)', out);
     return { status: 'pass', reason: kind === 'ok' ? 'no fault injected' : `fault ${kind} injected; the kernel side decides`, timings: {} };
   }
   // An oops kills fault.sh; the kernel log and the taint then fail the case.

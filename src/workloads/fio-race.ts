@@ -3,7 +3,7 @@
 import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
 import { fioSection, parseFioJob, parseLatLog } from './fio-output.js';
-import { checkResult, errnoName, errorVerdict, nsToMs, requireFields, type ResultLine } from './guest-json.js';
+import { checkResult, errnoName, errorVerdict, inconclusiveVerdict, nsToMs, requireFields, type ResultLine } from './guest-json.js';
 import { join } from 'node:path';
 import { caseFilePath, intParam } from './params.js';
 import { judgeWait, lateStart, leadMs, pinProblem, TOLERANCE_MS, watchdogFailure, waitFacts, type PinIo } from './pin-checks.js';
@@ -81,7 +81,7 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
     ...seen.timings,
   };
   const invalid = pinProblem(io, env.pinMs) ?? lateStart('truncate', v.trunc_start_ns, io);
-  if (invalid) return { ...errorVerdict(invalid, out, timings), details: { ...details, readOffset: read.offset } };
+  if (invalid) return { ...inconclusiveVerdict(invalid, out, timings), details: { ...details, readOffset: read.offset } };
   const d = { ...details, readOffset: read.offset, ...seen.details, ...(typeof trunc.trunc_watchdog_ms === 'number' ? { watchdogMs: trunc.trunc_watchdog_ms } : {}) };
   const stuck = watchdogFailure('truncate', trunc.trunc_watchdog_ms, "fio's reads completed");
   if (stuck) return { status: 'fail', reason: stuck, timings, details: d };
@@ -98,7 +98,7 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
       details: d,
     };
   }
-  if (w.kind !== 'waited') return { ...errorVerdict(w.reason, out, timings), details: d };
+  if (w.kind !== 'waited') return { ...inconclusiveVerdict(w.reason, out, timings), details: d };
   return {
     status: 'pass',
     reason: `${w.reason.replace('truncate waited for the pin', "truncate waited for fio's pinned read")}; ${timings.pinRemainingMs} ms of the pin remained when it started`,

@@ -74,6 +74,14 @@ export function errorVerdict(
 }
 
 /**
+ * The error of a timed oracle that could not decide: the pin was not held, the race started too late,
+ * or the call was not seen waiting. It is evidence of nothing, so the runner runs the case again.
+ */
+export function inconclusiveVerdict(reason: string, out: GuestOutput, timings: Record<string, number> = {}): Verdict {
+  return { ...errorVerdict(reason, out, timings), inconclusive: true };
+}
+
+/**
  * The checks every guest program result goes through before its oracle:
  * a timeout, no JSON line, a "skip" field (a skip verdict with its reason), an "error"
  * field, dax:false, a non-zero exit.

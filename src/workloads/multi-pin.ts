@@ -3,7 +3,7 @@
 // rescan after every wakeup and wait for each busy page for as long as it is held.
 import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
-import { checkResult, errnoName, errorVerdict, nsToMs, requireFields } from './guest-json.js';
+import { checkResult, errnoName, errorVerdict, inconclusiveVerdict, nsToMs, requireFields } from './guest-json.js';
 import { caseFilePath, enumParam, intParam } from './params.js';
 import { watchdogFailure } from './pin-checks.js';
 import { describeWait, layoutWait, notBlockedReason, parseWaitEvidence } from './wait-evidence.js';
@@ -69,7 +69,7 @@ function judge(tc: TestCase, out: GuestOutput): Verdict {
     callMs: nsToMs(v.race_end_ns - v.race_start_ns),
   };
   const details: Record<string, string | number> = { order, firstReleased: firstPage, lastReleased: lastPage };
-  if (v.race_start_ns >= v.release1_start_ns) return { ...errorVerdict(`${call} started only after the first release`, out, timings), details };
+  if (v.race_start_ns >= v.release1_start_ns) return { ...inconclusiveVerdict(`${call} started only after the first release`, out, timings), details };
   const hung = watchdogFailure(call, v.race_watchdog_ms, 'the last reference was dropped');
   if (hung) return { status: 'fail', reason: hung, timings, details };
   if (v.race_ret !== 0) return { status: 'fail', reason: `${call} failed with ${errnoName(v.race_errno)}`, timings, details };
@@ -82,7 +82,7 @@ function judge(tc: TestCase, out: GuestOutput): Verdict {
   }
   const evidence = parseWaitEvidence(checked.line.race_wait);
   const unproven = notBlockedReason(call, evidence);
-  if (unproven || !evidence) return { ...errorVerdict(unproven ?? 'no wait samples', out, timings), details };
+  if (unproven || !evidence) return { ...inconclusiveVerdict(unproven ?? 'no wait samples', out, timings), details };
   const w = layoutWait(evidence);
   details.wait = describeWait(evidence);
   if (w.lastNs < v.release1_end_ns) {

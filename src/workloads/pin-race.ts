@@ -3,7 +3,7 @@
 // its pages is pinned by an in-flight O_DIRECT I/O, and check that the kernel waited.
 import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
-import { checkResult, errnoName, errorVerdict, nsToMs, requireFields } from './guest-json.js';
+import { checkResult, errnoName, errorVerdict, inconclusiveVerdict, nsToMs, requireFields } from './guest-json.js';
 import { caseFilePath, enumParam, intParam } from './params.js';
 import {
   afterPinMs, indexProblem, judgeWait, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS, watchdogFailure, waitFacts,
@@ -92,7 +92,7 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
     ...(typeof checked.line.race_watchdog_ms === 'number' ? { watchdogMs: checked.line.race_watchdog_ms } : {}),
   };
   const invalid = pinProblem(io, env.pinMs) ?? lateStart(call, v.race_start_ns, io);
-  if (invalid) return { ...errorVerdict(invalid, out, timings), details };
+  if (invalid) return { ...inconclusiveVerdict(invalid, out, timings), details };
   const stuck = watchdogFailure(call, checked.line.race_watchdog_ms, `the pinned ${io.io} completed`);
   if (stuck) return { status: 'fail', reason: stuck, timings, details };
 
@@ -117,7 +117,7 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
   const t = { ...timings, ...seen.timings };
   const d = { ...details, ...seen.details };
   if (fails.length > 0) return { status: 'fail', reason: fails.join('; '), timings: t, details: d };
-  if (!wait || wait.kind !== 'waited') return { ...errorVerdict(wait?.reason ?? `${call} was not judged`, out, t), details: d };
+  if (!wait || wait.kind !== 'waited') return { ...inconclusiveVerdict(wait?.reason ?? `${call} was not judged`, out, t), details: d };
   const notInRange = inRange ? '' : '; the pin lay outside the changed range, and the whole file is waited for';
   return { status: 'pass', reason: wait.reason + notInRange, timings: t, details: d };
 }

@@ -2,7 +2,7 @@
 // another file take the freed blocks, and check that the read's data did not land in it.
 import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
-import { checkResult, errnoName, errorVerdict, nsToMs, requireFields } from './guest-json.js';
+import { checkResult, errnoName, errorVerdict, inconclusiveVerdict, nsToMs, requireFields } from './guest-json.js';
 import { caseFilePath, enumParam, intParam } from './params.js';
 import { indexProblem, judgeWait, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS, watchdogFailure, waitFacts } from './pin-checks.js';
 import { parseWaitEvidence } from './wait-evidence.js';
@@ -77,7 +77,7 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
   }
   const io = pinIo(v);
   const invalid = pinProblem(io, env.pinMs) ?? lateStart('ftruncate', v.trunc_start_ns, io);
-  if (invalid) return { ...errorVerdict(invalid, out, timings), details };
+  if (invalid) return { ...inconclusiveVerdict(invalid, out, timings), details };
   const stuck = watchdogFailure('ftruncate', line.trunc_watchdog_ms, 'the pinned read completed');
   if (stuck) return { status: 'fail', reason: stuck, timings, details };
   if (v.trunc_ret !== 0) {
@@ -111,7 +111,7 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
     fails.push(`${w.reason} (pin at page ${index})${notSeen}`);
   }
   if (fails.length > 0) return { status: 'fail', reason: fails.join('; '), timings: t, details: d };
-  if (w.kind !== 'waited') return { ...errorVerdict(w.reason, out, t), details: d };
+  if (w.kind !== 'waited') return { ...inconclusiveVerdict(w.reason, out, t), details: d };
   const reuse = v.reused_page >= 0
     ? `the new file reused the pinned block (its page ${v.reused_page}) and kept its data`
     : 'the pinned block was not reused by the new file (data check inconclusive)';

@@ -2,7 +2,7 @@
 // SIGKILLed; the wait must end at once, the size stay unchanged, and the next ftruncate on the
 // file must find nothing left locked (it waits for the pin and succeeds).
 import type { Verdict } from '../results/types.js';
-import { checkResult, errnoName, errorVerdict, nsToMs, requireFields } from './guest-json.js';
+import { checkResult, errnoName, errorVerdict, inconclusiveVerdict, nsToMs, requireFields } from './guest-json.js';
 import { afterPinMs, judgeWait, lateStart, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS, watchdogFailure, waitFacts } from './pin-checks.js';
 import { describeWait, layoutWait, MIN_WAIT_SAMPLES, parseWaitEvidence } from './wait-evidence.js';
 import type { GuestEnv, GuestOutput } from './types.js';
@@ -46,10 +46,11 @@ export function judgeKill(out: GuestOutput, env: GuestEnv, index: number): Verdi
   const d = { ...details, ...(childWait ? { childWait: describeWait(childWait) } : {}), ...(next.kind === 'waited' ? { nextWait: next.wait } : {}) };
   const verdict = (status: 'pass' | 'fail', reason: string): Verdict => ({ status, reason, timings: t, details: d });
   const error = (reason: string): Verdict => ({ ...errorVerdict(reason, out, t), details: d });
+  const undecided = (reason: string): Verdict => ({ ...inconclusiveVerdict(reason, out, t), details: d });
   const invalid = pinProblem(io, env.pinMs) ?? lateStart('ftruncate', v.trunc_start_ns, io);
-  if (invalid) return error(invalid);
+  if (invalid) return undecided(invalid);
   if (v.kill_ns >= v.read_end_ns - TOLERANCE_MS * 1e6) {
-    return error(`SIGKILL sent too late: ${nsToMs(v.read_end_ns - v.kill_ns)} ms before the read completed, need more than ${TOLERANCE_MS} ms`);
+    return undecided(`SIGKILL sent too late: ${nsToMs(v.read_end_ns - v.kill_ns)} ms before the read completed, need more than ${TOLERANCE_MS} ms`);
   }
   if (!killed) {
     if (v.child_exit === 0) {
@@ -63,7 +64,7 @@ export function judgeKill(out: GuestOutput, env: GuestEnv, index: number): Verdi
   }
   const blocked = childWait ? layoutWait(childWait) : { n: 0 };
   if (blocked.n < MIN_WAIT_SAMPLES) {
-    return error(`the killed ftruncate was not seen waiting in the layout-break wait before SIGKILL (${blocked.n} samples ` +
+    return undecided(`the killed ftruncate was not seen waiting in the layout-break wait before SIGKILL (${blocked.n} samples ` +
       `there, need ${MIN_WAIT_SAMPLES}; seen: ${childWait ? describeWait(childWait) : 'no samples'})`);
   }
   if (v.size_after_kill !== v.size_before) {
@@ -76,7 +77,7 @@ export function judgeKill(out: GuestOutput, env: GuestEnv, index: number): Verdi
     return verdict('fail', `the next ftruncate after the kill returned ${-next.afterPinMs} ms before the pinned read ` +
       `completed (page ${index} was still pinned)`);
   }
-  if (next.kind === 'unproven') return error(next.reason);
+  if (next.kind === 'unproven') return undecided(next.reason);
   if (v.size_after !== 0) return verdict('fail', `the next ftruncate succeeded but the size is ${v.size_after}, expected 0`);
   return verdict('pass', `SIGKILL ended the waiting ftruncate ${timings.reapAfterKillMs} ms after the kill ` +
     `(${-reapAfterPinMs} ms before the read completed), size unchanged; ${next.kind === 'waited' ? next.reason : 'the next ftruncate started after the pin was released'} and succeeded`);

@@ -2,7 +2,7 @@
 // pinned DAX page must interrupt it cleanly (EINTR, size unchanged) or be restarted.
 import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
-import { checkResult, errnoName, errorVerdict, nsToMs, requireFields } from './guest-json.js';
+import { checkResult, errnoName, errorVerdict, inconclusiveVerdict, nsToMs, requireFields } from './guest-json.js';
 import { caseFilePath, enumParam } from './params.js';
 import { judgeWait, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, TOLERANCE_MS, watchdogFailure, waitFacts } from './pin-checks.js';
 import { describeWait, layoutWait, MIN_WAIT_SAMPLES, parseWaitEvidence } from './wait-evidence.js';
@@ -73,7 +73,7 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
   const d = { ...details, ...seen.details, ...(evidence ? { wait: describeWait(evidence) } : {}) };
   const verdict = (status: 'pass' | 'fail', reason: string): Verdict => ({ status, reason, timings: t, details: d });
   const invalid = pinProblem(io, env.pinMs) ?? lateStart('ftruncate', v.trunc_start_ns, io);
-  if (invalid) return { ...errorVerdict(invalid, out, t), details: d };
+  if (invalid) return { ...inconclusiveVerdict(invalid, out, t), details: d };
   if (v.trunc_ret === 0 && w.kind === 'early') {
     return verdict('fail', `ftruncate returned with success ${-w.afterPinMs} ms before the pinned read ` +
       `completed (size ${v.size_at_return} while page ${PINSIGNAL_INDEX} was pinned)`);
@@ -100,7 +100,7 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
     const blocked = evidence ? layoutWait(evidence) : { n: 0 };
     if (blocked.n < MIN_WAIT_SAMPLES) {
       return {
-        ...errorVerdict(`ftruncate returned EINTR but was not seen waiting in the layout-break wait before the signal ` +
+        ...inconclusiveVerdict(`ftruncate returned EINTR but was not seen waiting in the layout-break wait before the signal ` +
           `(${blocked.n} samples there, need ${MIN_WAIT_SAMPLES}; seen: ${evidence ? describeWait(evidence) : 'no samples'})`, out, t),
         details: d,
       };
@@ -120,7 +120,7 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
     return verdict('fail', `ftruncate was not interrupted by SIGALRM: it completed ${afterReadMs} ms after the read, ` +
       'so the layout-break wait ignored the signal (it must sleep TASK_INTERRUPTIBLE and return EINTR)');
   }
-  if (w.kind === 'unproven') return { ...errorVerdict(w.reason, out, t), details: d };
+  if (w.kind === 'unproven') return { ...inconclusiveVerdict(w.reason, out, t), details: d };
   const seenFor = w.kind === 'waited' ? ` (seen asleep in the layout-break wait for ~${w.waitSeenMs} ms)` : '';
   return verdict('pass', `ftruncate was restarted after SIGALRM and completed ${afterReadMs} ms after the read, size 0${seenFor}`);
 }

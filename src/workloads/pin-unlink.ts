@@ -2,7 +2,7 @@
 // pages is pinned by an in-flight O_DIRECT read; the kernel log is the main oracle.
 import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
-import { checkResult, errnoName, errorVerdict, nsToMs, requireFields } from './guest-json.js';
+import { checkResult, errnoName, errorVerdict, inconclusiveVerdict, nsToMs, requireFields } from './guest-json.js';
 import { caseFilePath, enumParam, intParam } from './params.js';
 import { indexProblem, judgeWait, lateStart, leadMs, pinIo, PIN_IO_FIELDS, pinProblem, waitFacts, type PinIo } from './pin-checks.js';
 import { parseWaitEvidence } from './wait-evidence.js';
@@ -69,7 +69,7 @@ function judge(tc: TestCase, out: GuestOutput, env: GuestEnv): Verdict {
     return { status: 'fail', reason: `the pinned read failed after unlink/close/munmap: ${why}`, timings, details };
   }
   const invalid = pinProblem(io, env.pinMs) ?? lateStart('unlink', v.unlink_start_ns, io);
-  if (invalid) return { ...errorVerdict(invalid, out, timings), details };
+  if (invalid) return { ...inconclusiveVerdict(invalid, out, timings), details };
   const steps: Array<[string, number, number]> = [
     ['unlink', v.unlink_ret, v.unlink_errno],
     ['close', v.close_ret, v.close_errno],
@@ -121,7 +121,7 @@ function judgeUmount(
         details: d,
       };
     case 'unproven':
-      return { ...errorVerdict(w.reason, out, t), details: d };
+      return { ...inconclusiveVerdict(w.reason, out, t), details: d };
     case 'after':
       return {
         status: 'pass',

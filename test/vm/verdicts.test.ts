@@ -26,6 +26,9 @@ describe('verdict holes', () => {
     expect(summary.findings![0]!.lines.join('\n')).toMatch(/WARNING: CPU: \d+ PID: \d+ at \S*lkdtm/);
     expect(r.output).toMatch(/KERNEL LOG outside any case, between ext4\/fault\/kind=warn-between#1 and ext4\/fault\/kind=ok#1/);
     expect(find(results, 'ext4/fault/kind=kasan-skip#1').reason).toMatch(/^kernel log: BUG: KASAN: slab-use-after-free in daxlab_fault_kasan_skip; the workload itself reported skip/);
+    // Never seen waiting is inconclusive: run again alone twice, it stays an error.
+    expect(find(results, 'ext4/fault/kind=slow-racer#1').attempts!.map((a) => a.status)).toEqual(['error', 'error', 'error']);
+    expect(r.output).toMatch(/ext4\/fault\/kind=slow-racer#1 could not be judged \(.*\): running it again alone/);
     expect(find(results, 'ext4/fault/kind=slow-racer#1').reason).toMatch(/^ftruncate returned after the pin was released but was not seen waiting for it: 0 of \d+ samples in the layout-break wait .*nanosleep/);
     const oops = find(results, 'ext4/fault/kind=oops#1');
     expect(oops.reason).toMatch(/^kernel log: .*(BUG|Oops)/);
@@ -49,13 +52,16 @@ describe('verdict holes', () => {
     expect(r.exitCode).toBe(69);
   });
 
-  it('reports a case that fails, then passes when re-run, as flaky (exit 3)', async () => {
+  it('reports a case that fails, then passes when re-run, as flaky (exit 3); one that could not decide passes when run again', async () => {
     const r = await daxlab(['run', 'test/plans/fault-flaky.yaml', '--rerun-failures', '2']);
     expect(r.report, r.output.slice(-4000)).not.toBeNull();
     const flaky = find(r.report!.results, 'ext4/fault/kind=flaky#1');
     expect(flaky.status).toBe('flaky');
     expect(flaky.attempts!.map((a) => a.status)).toEqual(['fail', 'pass']);
     expect(find(r.report!.results, 'ext4/fault/kind=ok#1').status).toBe('pass');
+    const undecided = find(r.report!.results, 'ext4/fault/kind=undecided#1');
+    expect(undecided.status).toBe('pass');
+    expect(undecided.attempts!.map((a) => a.status)).toEqual(['error', 'pass']);
     expect(r.exitCode).toBe(3);
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { again, canStart, markId, type QueuedCase } from '../../../src/run/case-queue.js';
+import { again, canStart, INCONCLUSIVE_RERUNS, markId, rerunOf, type QueuedCase } from '../../../src/run/case-queue.js';
+import { result } from '../results/fixtures.js';
 
 const q = (id: string, fs: 'ext4' | 'xfs', exclusive?: 'guest' | 'fs'): QueuedCase => ({
   tc: { id, fs, workload: 'w', params: {}, repeat: 1, timeoutSec: 1 },
@@ -36,5 +37,27 @@ describe('again and markId', () => {
     expect(a).toMatchObject({ exclusive: 'guest', attempt: 2 });
     expect(markId(a)).toBe('ext4/x/-#1~2');
     expect(markId(q('ext4/x/-#1', 'ext4'))).toBe('ext4/x/-#1');
+  });
+});
+
+describe('rerunOf', () => {
+  const undecided = result({ status: 'error', reason: 'race started too late', inconclusive: true });
+  const harness = result({ status: 'error', reason: 'filesystem setup failed', harnessError: true });
+  const failed = result({ status: 'fail', reason: 'ftruncate returned 300 ms early' });
+
+  it('runs an inconclusive error again up to INCONCLUSIVE_RERUNS times, and nothing else without --rerun-failures', () => {
+    expect(rerunOf(q('a', 'ext4'), undecided, 0)).toBe('inconclusive');
+    const spent = { ...q('a', 'ext4'), earlier: Array(INCONCLUSIVE_RERUNS).fill(undecided) };
+    expect(rerunOf(spent, undecided, 0)).toBeNull();
+    expect(rerunOf(q('a', 'ext4'), harness, 0)).toBeNull();
+    expect(rerunOf(q('a', 'ext4'), failed, 0)).toBeNull();
+    expect(rerunOf(q('a', 'ext4'), result(), 5)).toBeNull();
+  });
+
+  it('counts failures and inconclusive errors apart', () => {
+    const mixed = { ...q('a', 'ext4'), earlier: [undecided, undecided] };
+    expect(rerunOf(mixed, failed, 1)).toBe('failed');
+    expect(rerunOf({ ...q('a', 'ext4'), earlier: [failed] }, failed, 1)).toBeNull();
+    expect(rerunOf({ ...q('a', 'ext4'), earlier: [failed] }, undecided, 1)).toBe('inconclusive');
   });
 });

@@ -6,7 +6,7 @@ import type { BootedGuest } from '../../../src/run/booted-guest.js';
 import type { GuestOutput } from '../../../src/workloads/types.js';
 import { pinraceLine } from '../workloads/fixtures.js';
 
-export type Behaviour = 'ok' | 'panic' | 'lost' | 'hang' | 'warn-between' | 'taint' | 'flaky';
+export type Behaviour = 'ok' | 'panic' | 'lost' | 'hang' | 'warn-between' | 'taint' | 'flaky' | 'undecided';
 
 export const tc = (kind: Behaviour, n = 1): TestCase => ({
   id: `ext4/fault/kind=${kind === 'lost' ? 'panic' : kind}#${n}`,
@@ -86,11 +86,11 @@ export function fakeVm(log: string[], n: number, onCaseStart?: () => void, k: Fa
       return `{"fault":"${kind}"}\n\nDAXLAB-CASE-TRAILER\nSTATUS 0\nTAINT-BEFORE ${before}\n${dump(from)}`;
     };
     if (kind === 'ok' && !id.includes('kind=taint')) return { exitCode: 0, stdout: trailer(), stderr: '' };
-    if (kind === 'flaky') {
+    if (kind === 'flaky' || kind === 'undecided') {
       const base = id.replace(/~\d+$/, '');
       const failed = !flakySeen.has(base);
       flakySeen.add(base);
-      return { exitCode: 0, stdout: trailer().replace('{"fault":"flaky"}', `{"fault":"flaky","failed":${failed}}`), stderr: '' };
+      return { exitCode: 0, stdout: trailer().replace(`{"fault":"${kind}"}`, `{"fault":"${kind}","failed":${failed}}`), stderr: '' };
     }
     if (id.includes('kind=taint')) {
       records.push('WARNING: CPU: 0 PID: 9 at fs/dax.c:1 fake_warn+0x1/0x2');

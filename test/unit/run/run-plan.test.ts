@@ -188,3 +188,16 @@ describe('runPlanCases --rerun-failures', () => {
     expect(taint.results[0]).toMatchObject({ status: 'fail', reason: expect.stringMatching(/^failed 2 of 2 attempts: kernel log: WARNING/) });
   });
 });
+
+describe('runPlanCases: oracles that could not decide', () => {
+  it('runs an inconclusive case again alone, without any flag, and reports the pass with the attempt before it', async () => {
+    flakySeen.clear();
+    const r = await run([tc('undecided'), tc('ok')]);
+    expect(r.results[0]).toMatchObject({
+      id: 'ext4/fault/kind=undecided#1', status: 'pass',
+      reason: expect.stringMatching(/passed on attempt 2 of 2 after error: fault undecided: no verdict on purpose/),
+    });
+    expect(r.results[0]!.attempts!.map((a) => a.status)).toEqual(['error', 'pass']);
+    expect(r.log).toContain('vm1: ext4/fault/kind=undecided#1~2');
+  });
+});

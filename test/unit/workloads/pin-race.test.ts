@@ -208,6 +208,7 @@ describe('pin-race judge(): error', () => {
     const v = pinRace.judge(trunc5, output(pinraceLine({ leadMs: 480 })), ENV);
     expect(v.status).toBe('error');
     expect(v.reason).toMatch(/^race started too late: ftruncate started 22\.4 ms before the read completed/);
+    expect(v.inconclusive).toBe(true);
   });
 });
 
@@ -231,6 +232,7 @@ describe('pin-race judge(): proof of blocking', () => {
     const line = pinraceLine({ over: { race_wait: waitSamples(start, end, 'do_nanosleep') } });
     const v = pinRace.judge(trunc5, output(line), ENV);
     expect(v.status).toBe('error');
+    expect(v.inconclusive).toBe(true);
     expect(v.reason).toMatch(/^ftruncate returned after the pin was released but was not seen waiting for it: 0 of 202 samples in the layout-break wait \(need 3; seen: S do_nanosleep x200, R 0 x2\), so it may merely have been slow/);
   });
 

@@ -49,6 +49,9 @@ describe('pin-signal judge(): eintr', () => {
     expect(v.status).toBe('pass');
     expect(v.reason).toBe('ftruncate was interrupted in the layout-break wait: EINTR 1.5 ms after the signal, 300.5 ms before the read ' +
       'completed, size unchanged');
+    // Returning early is what EINTR means: it is not a margin of the early-return oracle.
+    expect(v.timings.returnAfterPinMs).toBeUndefined();
+    expect(v.timings.eintrAfterPinMs).toBe(-298.5);
   });
 
   it('is an error when the interrupted ftruncate was not seen waiting in the layout break', () => {

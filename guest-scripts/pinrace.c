@@ -6,11 +6,13 @@
  * race_watchdog_ms says when, -1 when it returned by itself.
  *
  * Usage: pinrace --file PATH --pages N --index I --pin KIND --race KIND
- *                --dev /dev/nullbX [--lead-ms M] [--unmap] [--test-slow-ms MS]
+ *                --dev /dev/nullbX [--lead-ms M] [--unmap] [--fault-page P] [--test-slow-ms MS]
  *   --pin  pread|io_uring|pwrite|preadv|io_uring_write|aio
  *   --race truncate|punch|otrunc|zero|collapse|insert|clone|dedupe
  * While the racing call runs, a sampler thread records the racer's kernel wait channel
  * (wait-sampler.h), so the host can check that the call really slept waiting for the pin.
+ * --fault-page P: once the racer is seen in the layout-break wait, another thread reads page P
+ * of the mapping and times that page fault (faulter.h): the waiter must not hold the fault lock.
  * --test-slow-ms MS (test-only, for daxlab's own fault suite): the racer takes its start
  * time, sleeps MS, then calls: a call that is merely slow, which must not count as a wait.
  * Exit: 0 ran (whatever the kernel did), 2 usage error, 3 setup failure. */
@@ -18,6 +20,7 @@
 #include "daxlab-common.h"
 #include "pin-sources.h"
 #include "racers.h"
+#include "faulter.h"
 #include "wait-sampler.h"
 #include "watchdog.h"
 
@@ -32,7 +35,7 @@ static void usage(const char *msg)
 	fprintf(stderr, "pinrace: %s\nusage: pinrace --file PATH --pages N --index I "
 		"--pin pread|io_uring|pwrite|preadv|io_uring_write|aio "
 		"--race truncate|punch|otrunc|zero|collapse|insert|clone|dedupe "
-		"--dev DEV [--lead-ms M] [--unmap] [--test-slow-ms MS]\n", msg);
+		"--dev DEV [--lead-ms M] [--unmap] [--fault-page P] [--test-slow-ms MS]\n", msg);
 	die_json(2, msg, 0);
 }
 
@@ -44,10 +47,11 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		PIN_ARG_OPTIONS, { "pin", required_argument, 0, 'p' },
 		{ "race", required_argument, 0, 'r' }, { "unmap", no_argument, 0, 'u' },
-		{ "test-slow-ms", required_argument, 0, 's' }, { 0, 0, 0, 0 },
+		{ "test-slow-ms", required_argument, 0, 's' }, { "fault-page", required_argument, 0, 'P' },
+		{ 0, 0, 0, 0 },
 	};
 	int unmap = 0;
-	long slow_ms = 0;
+	long slow_ms = 0, fault_page = -1;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'p')
@@ -58,6 +62,8 @@ int main(int argc, char **argv)
 			unmap = 1;
 		else if (c == 's')
 			slow_ms = parse_count(optarg);
+		else if (c == 'P')
+			fault_page = parse_count(optarg);
 		else if (!pin_arg(&a, c))
 			usage("unknown option");
 	}
@@ -77,6 +83,8 @@ int main(int argc, char **argv)
 		usage("--race must be truncate, punch, otrunc, zero, collapse, insert, clone or dedupe");
 	if (slow_ms < 0 || slow_ms > 60000)
 		usage("--test-slow-ms must be an integer from 0 to 60000");
+	if (fault_page >= 0 && (fault_page >= pages || fault_page == index || unmap))
+		usage("--fault-page must be a page of the file other than --index, without --unmap");
 	if (race == RACE_COLLAPSE && pages < 2)
 		usage("--race collapse needs --pages of at least 2");
 
@@ -99,6 +107,9 @@ int main(int argc, char **argv)
 
 	struct wait_sampler ws;
 	ws_start(&ws, getpid(), ws_gettid());
+	struct faulter fa;
+	if (fault_page >= 0)
+		faulter_start(&fa, getpid(), ws_gettid(), map + fault_page * DAXLAB_PAGE, pinner_end_ns, &p);
 	struct watchdog wd;
 	watchdog_start(&wd, pthread_self(), pinner_end_ns, &p);
 	int64_t race_start = now_ns();
@@ -108,6 +119,8 @@ int main(int argc, char **argv)
 	int race_errno = race_ret ? errno : 0;
 	int64_t race_end = now_ns();
 	ws_stop(&ws);
+	if (fault_page >= 0)
+		faulter_join(&fa);
 	long watchdog_ms = watchdog_stop(&wd);
 	pthread_join(th, NULL);
 
@@ -130,6 +143,8 @@ int main(int argc, char **argv)
 	       data_ok ? "true" : "false", daxlab_map_faults, daxlab_map_2m_aligned ? "true" : "false",
 	       unmap ? "true" : "false", watchdog_ms,
 	       dax == 1 ? "true" : "false");
+	if (fault_page >= 0)
+		faulter_json(stdout, fault_page, &fa, t0);
 	ws_json(stdout, "race_wait", &ws, t0);
 	puts("}");
 	fflush(stdout);

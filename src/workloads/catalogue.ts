@@ -6,6 +6,7 @@ import { fioFixedbufs } from './fio-fixedbufs.js';
 import { fioRace } from './fio-race.js';
 import { gupLongterm } from './gup-longterm.js';
 import { multiPin } from './multi-pin.js';
+import { pinFault } from './pin-fault.js';
 import { pinMunmap } from './pin-munmap.js';
 import { pinRace } from './pin-race.js';
 import { pinReuse } from './pin-reuse.js';
@@ -21,6 +22,7 @@ export const WORKLOADS: Record<string, Workload> = {
   [gupLongterm.name]: gupLongterm,
   [pinUnlink.name]: pinUnlink,
   [pinMunmap.name]: pinMunmap,
+  [pinFault.name]: pinFault,
   [pinSignal.name]: pinSignal,
   [pinReuse.name]: pinReuse,
   [fioFixedbufs.name]: fioFixedbufs,

@@ -125,6 +125,15 @@ describe('compileGuestPrograms', { timeout: 60_000 }, () => {
       expect(line.race_start_ns as number).toBeGreaterThan(line.read_start_ns as number);
       expect(line.race_end_ns as number).toBeGreaterThanOrEqual(line.race_start_ns as number);
     }
+    // --fault-page: the faulting thread waits for a layout-break wait that never comes on the host.
+    const f = await execa(join(binDir, 'pinrace'), ['--file', join(work, 'f-fault'), '--pages', '8', '--index', '3', '--pin', 'pread',
+      '--race', 'punch', '--dev', dev, '--lead-ms', '5', '--fault-page', '0'], { reject: false });
+    expect(f.exitCode, f.stdout).toBe(0);
+    expect(parseResultLine(f.stdout)).toMatchObject({ fault_page: 0, fault_seen_wait: false, fault_start_ns: -1, fault_end_ns: -1, fault_minflt: 0 });
+    const same = await execa(join(binDir, 'pinrace'), ['--file', join(work, 'f-fault2'), '--pages', '8', '--index', '3', '--pin', 'pread',
+      '--race', 'punch', '--dev', dev, '--fault-page', '3'], { reject: false });
+    expect(same.exitCode).toBe(2);
+    expect(parseResultLine(same.stdout)).toMatchObject({ error: '--fault-page must be a page of the file other than --index, without --unmap' });
   });
 
   it('reads the kernel log by sequence number: kmsg-read on the host', async () => {

@@ -173,13 +173,19 @@ static inline void *anon_page(void)
 	return p;
 }
 
+/* Run fn(arg) in a new thread; exits 3, naming what, when it cannot be created. */
+static inline void start_thread(pthread_t *th, void *(*fn)(void *), void *arg, const char *what)
+{
+	int e = pthread_create(th, NULL, fn, arg);
+	if (e)
+		die_json(3, what, e);
+}
+
 /* Run fn(arg) in a new thread, wait until it posts announced, then sleep ms
  * milliseconds; exits 3 when the thread cannot be created. */
 static inline void start_and_wait(pthread_t *th, void *(*fn)(void *), void *arg, sem_t *announced, long ms)
 {
-	int e = pthread_create(th, NULL, fn, arg);
-	if (e)
-		die_json(3, "pthread_create failed", e);
+	start_thread(th, fn, arg, "pthread_create failed");
 	while (sem_wait(announced) != 0 && errno == EINTR)
 		;
 	sleep_ms(ms);

@@ -10,9 +10,7 @@
 #define DAXLAB_FAULTER_H
 
 #include "daxlab-common.h"
-
-#include <sys/resource.h>
-#include <sys/syscall.h>
+#include "wait-sampler.h"
 
 /* Ends the wait for the racer: when the pin's I/O completed (0 while in flight). */
 typedef int64_t (*faulter_end_fn)(void *ctx);
@@ -36,21 +34,6 @@ static inline int faulter_layout_wchan(const char *w)
 	return strstr(w, "wait_dax_page") || (strstr(w, "break") && strstr(w, "layout"));
 }
 
-static inline int faulter_read_wchan(const struct faulter *f, char *buf, size_t size)
-{
-	char path[96];
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/wchan", (int)f->pid, (int)f->tid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
-}
-
 static inline long faulter_minflt(void)
 {
 	struct rusage ru;
@@ -62,7 +45,7 @@ static inline void *faulter_thread(void *arg)
 	struct faulter *f = arg;
 	char w[64];
 	while (!f->pin_end(f->ctx)) {
-		if (faulter_read_wchan(f, w, sizeof(w)) == 0 && faulter_layout_wchan(w)) {
+		if (task_file_read(f->pid, f->tid, "wchan", w, sizeof(w)) == 0 && faulter_layout_wchan(w)) {
 			f->seen = 1;
 			break;
 		}
@@ -88,9 +71,7 @@ static inline void faulter_start(struct faulter *f, pid_t pid, pid_t tid, const 
 	f->addr = addr;
 	f->pin_end = pin_end;
 	f->ctx = ctx;
-	int e = pthread_create(&f->th, NULL, faulter_thread, f);
-	if (e)
-		die_json(3, "pthread_create (faulter) failed", e);
+	start_thread(&f->th, faulter_thread, f, "pthread_create (faulter) failed");
 }
 
 /* Wait for the faulter (it ends by itself once the pin ended or its access returned). */

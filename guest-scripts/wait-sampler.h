@@ -39,10 +39,10 @@ static inline pid_t ws_gettid(void)
 }
 
 /* Read /proc/PID/task/TID/<what> into buf (NUL-terminated, trailing newline cut); 0 on success. */
-static inline int ws_read(const struct wait_sampler *ws, const char *what, char *buf, size_t size)
+static inline int task_file_read(pid_t pid, pid_t tid, const char *what, char *buf, size_t size)
 {
 	char path[96];
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/%s", (int)ws->pid, (int)ws->tid, what);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/%s", (int)pid, (int)tid, what);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
@@ -55,6 +55,11 @@ static inline int ws_read(const struct wait_sampler *ws, const char *what, char 
 	if (nl)
 		*nl = '\0';
 	return 0;
+}
+
+static inline int ws_read(const struct wait_sampler *ws, const char *what, char *buf, size_t size)
+{
+	return task_file_read(ws->pid, ws->tid, what, buf, size);
 }
 
 /* Take one sample and count it. */
@@ -104,9 +109,7 @@ static inline void ws_start(struct wait_sampler *ws, pid_t pid, pid_t tid)
 	memset(ws, 0, sizeof(*ws));
 	ws->pid = pid;
 	ws->tid = tid;
-	int e = pthread_create(&ws->th, NULL, ws_thread, ws);
-	if (e)
-		die_json(3, "pthread_create (wait sampler) failed", e);
+	start_thread(&ws->th, ws_thread, ws, "pthread_create (wait sampler) failed");
 }
 
 /* Stop sampling and wait for the sampler thread. */

@@ -77,6 +77,7 @@ export class VmLanes {
     if ('ok' in o) {
       const run = o.ok;
       await recordFindings(this.s, run.findings);
+      const rerun = rerunOf(q, run.result, this.s.d.rerunFailures ?? 0);
       if (run.ambiguousWith.length > 0 && q.exclusive !== 'guest') {
         await say(`${q.tc.id} ran beside ${run.ambiguousWith.join(', ')} when the kernel logged a failing line or tainted: running it again alone`);
         queue.unshift(again(q));
@@ -84,11 +85,11 @@ export class VmLanes {
         await say(`${q.tc.id} started on a tainted kernel: rebooting to run it again`);
         queue.unshift(again(q));
         return 'recycle';
-      } else if (rerunOf(q, run.result, this.s.d.rerunFailures ?? 0)) {
+      } else if (rerun) {
         // --rerun-failures, or an oracle that could not decide: run it again (an undecided one alone);
         // the attempts are folded into one result (flaky, fail, or a pass that says which attempt passed).
         const earlier = [...(q.earlier ?? []), run.result];
-        if (run.result.status === 'fail') {
+        if (rerun === 'failed') {
           await say(`${q.tc.id} failed (attempt ${earlier.length}): running it again`);
           queue.unshift({ ...q, attempt: q.attempt + 1, earlier });
         } else {

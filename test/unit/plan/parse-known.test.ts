@@ -160,9 +160,12 @@ describe('plans/catalogue.yaml', () => {
   const ctx = { baseDir: dirname(file), configsDir: join(ROOT, 'kernel-configs'), fileExists: existsSync, knownWorkloads: workloadParamDefs() };
   const { plan, issues } = parsePlanText(readFileSync(file, 'utf8'), file, ctx);
 
-  it('parses and lists the 6.12 pin-unlink eviction and pin-munmap issues', () => {
+  it('parses and lists the pin-unlink eviction and pin-munmap issues, then the 6.1 lost wakeup', () => {
     expect(issues).toEqual([]);
-    expect(plan?.known).toHaveLength(2);
+    expect(plan?.known).toHaveLength(8);
+    const for61 = plan!.known.slice(2);
+    expect(for61.map((k) => k.case)).toEqual(['*/pin-race/*', '*/pin-reuse/*', '*/fio-race/*', '*/pin-fault/*', '*/pin-signal/mode=restart*', '*/pin-signal/mode=kill*']);
+    for (const k of for61) expect(JSON.stringify(k)).toMatch(/folio_put_refs/);
     expect(plan?.known[1]?.case).toBe('*/pin-munmap/*');
     expect(plan?.known[1]?.reason).toContain('mapping_mapped');
     expect(plan?.known[0]?.case).toBe('*/pin-unlink/*');

@@ -11,8 +11,7 @@ import { resultsIoError } from '../results/ioerror.js';
 import { ORIGIN_PATTERN, toKcidb } from '../results/kcidb.js';
 import { formatSummary } from '../results/summary.js';
 import type { KernelInfo, RunSummary } from '../results/types.js';
-import { countStatuses, exitCodeFor } from '../run/exit-code.js';
-import { failingFindings } from '../results/findings.js';
+import { countStatuses, runExitCode } from '../run/exit-code.js';
 
 /** Flags of `daxlab report`. */
 export interface ReportFlags {
@@ -42,7 +41,7 @@ export function mergedSummary(runs: readonly Pick<RunInput, 'summary' | 'results
     counts,
     stages: first?.stages ?? {},
     accel: first?.accel ?? 'tcg',
-    exitCode: exitCodeFor(counts, failingFindings(findings, results).length),
+    exitCode: runExitCode(results, findings),
     ...(kernels.size > 0 ? { kernels: [...kernels.values()] } : {}),
     ...(findings.length > 0 ? { findings } : {}),
   };

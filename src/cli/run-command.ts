@@ -17,7 +17,7 @@ import { writeReports } from '../results/files.js';
 import { EventLog } from '../results/jsonl.js';
 import type { CaseResult, KlogFinding, RunSummary } from '../results/types.js';
 import { cellName, cellsOf, isMultiCell, type Cell } from '../run/cells.js';
-import { countStatuses, countUnexpectedSkips, exitCodeFor } from '../run/exit-code.js';
+import { countStatuses, countUnexpectedSkips, runExitCode } from '../run/exit-code.js';
 import type { GuestAccel } from '../run/booted-guest.js';
 import { checkGuestsFitCores } from '../run/jobs-check.js';
 import { runCells } from '../run/run-cells.js';
@@ -26,7 +26,6 @@ import { closeTargets, openTargets } from '../targets/open.js';
 import type { RunTarget } from '../targets/types.js';
 import { kernelInfo } from './kernel-info.js';
 import { prepareResultsDir } from './results-dir.js';
-import { failingFindings } from '../results/findings.js';
 
 /** Flags of `daxlab run`. */
 export interface RunFlags {
@@ -199,7 +198,7 @@ async function endRun(e: EndParts): Promise<number> {
     throw e.failure;
   }
   const unexpected = countUnexpectedSkips(e.results, e.plan.expectedSkips);
-  const exitCode = e.interrupted ?? exitCodeFor(countStatuses(e.results), failingFindings(e.findings, e.results).length, unexpected);
+  const exitCode = e.interrupted ?? runExitCode(e.results, e.findings, unexpected);
   let written: ReturnType<EndParts['finish']>;
   try {
     written = e.finish(exitCode);

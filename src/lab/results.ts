@@ -5,10 +5,9 @@ import { parseCaseId } from '../bisect/case-plan.js';
 import { writeReports } from '../results/files.js';
 import { EventLog } from '../results/jsonl.js';
 import type { CaseResult, KlogFinding, RunSummary } from '../results/types.js';
-import { countStatuses, exitCodeFor } from '../run/exit-code.js';
+import { countStatuses, runExitCode } from '../run/exit-code.js';
 import type { ShardState } from './status.js';
 import type { LabRun } from './store.js';
-import { failingFindings } from '../results/findings.js';
 
 /** Pure: the error result of a case that never got one, from its name. */
 export function notRunResult(name: string, backend: string, reason: string, at: string): CaseResult {
@@ -52,7 +51,7 @@ export function labSummary(run: LabRun, shardSums: readonly RunSummary[], result
     counts,
     stages: {},
     accel,
-    exitCode: exitCodeFor(counts, failingFindings(findings, results).length),
+    exitCode: runExitCode(results, findings),
     ...(kernels.size > 0 ? { kernels: [...kernels.values()] } : {}),
     ...(findings.length > 0 ? { findings: [...findings] } : {}),
   };

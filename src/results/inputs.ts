@@ -3,12 +3,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DaxlabError } from '../errors.js';
-import { countStatuses, exitCodeFor } from '../run/exit-code.js';
+import { countStatuses, runExitCode } from '../run/exit-code.js';
 import { readJsonReport, REPORT_FILES } from './files.js';
 import { EVENTS_FILE, readEvents, type Replay } from './jsonl.js';
 import { listLogs } from './logs.js';
 import type { CaseResult, RunSummary } from './types.js';
-import { failingFindings } from './findings.js';
 
 /** One run read back, with where it came from. */
 export interface RunInput {
@@ -36,7 +35,7 @@ export function summaryFromReplay(replay: Replay, results: CaseResult[] = replay
     counts,
     stages: s?.stages ?? {},
     accel: s?.accel ?? 'tcg',
-    exitCode: exitCodeFor(counts, failingFindings(replay.findings, results).length),
+    exitCode: runExitCode(results, replay.findings),
     ...(s?.kernels ? { kernels: s.kernels } : {}),
     ...(replay.findings.length > 0 ? { findings: replay.findings } : {}),
   };

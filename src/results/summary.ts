@@ -7,7 +7,7 @@ import { cellName } from '../run/cells.js';
 import { formatMs, table } from './fmt.js';
 import { timingStats } from './stats.js';
 import { CASE_STATUSES, zeroCounts, type CaseResult, type CaseStatus, type KlogFinding, type RunSummary } from './types.js';
-import { explainingCase, failingFindings } from './findings.js';
+import { explainingCase } from './findings.js';
 
 /** How many failed/errored cases the summary lists by id before eliding. */
 export const MAX_LISTED_FAILURES = 20;
@@ -105,12 +105,13 @@ export function findingLines(f: KlogFinding): string[] {
 
 function findingList(findings: KlogFinding[] | undefined, results: CaseResult[]): string[] {
   if (!findings || findings.length === 0) return [];
-  const failing = failingFindings(findings, results).length;
+  const explained = findings.map((f) => explainingCase(f, results));
+  const failing = explained.filter((by) => by === undefined).length;
   const head = failing === findings.length ? 'each fails the run' : `${failing} fail the run; the others were logged again by a case run alone`;
   return [
     `Kernel-log findings outside cases (${findings.length}; ${head}):`,
-    ...findings.flatMap((f) => {
-      const by = explainingCase(f, results);
+    ...findings.flatMap((f, i) => {
+      const by = explained[i];
       return [...findingLines(f), ...(by ? [`  explained: ${by}, run alone, logged it in its own window and was judged there`] : [])].map((l) => `  ${l}`);
     }),
   ];

@@ -1,7 +1,8 @@
 // Pure: the run's exit code from its case counts.
 import { EXIT } from '../errors.js';
 import { globMatches } from '../plan/glob.js';
-import { zeroCounts, type CaseStatus } from '../results/types.js';
+import { failingFindings } from '../results/findings.js';
+import { zeroCounts, type CaseResult, type CaseStatus, type KlogFinding } from '../results/types.js';
 
 /**
  * The run's exit code, the first that applies: 1 when a case failed, a known issue passed (xpass) or
@@ -17,6 +18,11 @@ export function exitCodeFor(counts: Partial<Record<CaseStatus, number>>, finding
   if (n('flaky') > 0) return EXIT.flaky;
   if (n('pass') + n('xfail') === 0 && unexpectedSkips > 0) return EXIT.allSkipped;
   return EXIT.ok;
+}
+
+/** A run's exit code from its results and its kernel-log findings (those a case run alone explained do not count). */
+export function runExitCode(results: readonly CaseResult[], findings: readonly KlogFinding[], unexpectedSkips?: number): number {
+  return exitCodeFor(countStatuses([...results]), failingFindings(findings, results).length, unexpectedSkips);
 }
 
 /** Skipped results whose id matches none of the plan's expectedSkips globs. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countStatuses, countUnexpectedSkips, exitCodeFor } from '../../../src/run/exit-code.js';
+import { countStatuses, countUnexpectedSkips, exitCodeFor, runExitCode } from '../../../src/run/exit-code.js';
+import { result } from '../results/fixtures.js';
 import { Teardown } from '../../../src/run/teardown.js';
 import { zeroCounts } from '../../../src/results/types.js';
 
@@ -56,5 +57,16 @@ describe('Teardown', () => {
     await t.run();
     expect(order).toEqual(['ssh', 'qemu', 'dir']);
     expect(errors).toEqual(['qemu']);
+  });
+});
+
+describe('runExitCode', () => {
+  const warn = (t: string) => `[ ${t}] WARNING: CPU: 0 PID: 1 at fs/dax.c:390 dax_disassociate_entry+0x41/0x72`;
+  const xfail = { ...result(), id: 'ext4/b#1', status: 'xfail' as const, klogMatches: [warn('9.5')] };
+  it('counts a finding a case run alone logged again as explained, any other finding as failing', () => {
+    const overlap = { phase: 'overlap' as const, cases: ['ext4/a#1', 'ext4/b#1'], lines: [warn('13.5')], kernel: 'stock' };
+    expect(runExitCode([xfail], [overlap])).toBe(0);
+    expect(runExitCode([xfail], [{ ...overlap, lines: ['[ 1.0] BUG: KASAN: use-after-free in f+0x1/0x2'] }])).toBe(1);
+    expect(runExitCode([xfail], [{ phase: 'between', after: 'ext4/b#1', lines: [warn('13.5')] }])).toBe(1);
   });
 });

@@ -32,18 +32,20 @@ export interface MakeOptions {
   timeoutMs: number;
   /** Also make `modules` in the same invocation (with CONFIG_MODULES: it writes the Module.symvers daxlab's probe module links against). */
   modules?: boolean;
+  /** Also make `headers` in the same invocation, so the uapi headers the selftests need install alongside the compile instead of after it. */
+  headers?: boolean;
   onProgress?: (step: string) => void;
   signal?: AbortSignal;
 }
 
-/** make bzImage (and modules); resolves with the image path. */
+/** make bzImage (and modules, headers); resolves with the image path. */
 export async function makeBzImage(o: MakeOptions): Promise<string> {
   const log = createWriteStream(o.logFile);
   // A log that cannot be written (a full disk, a read-only results dir) stops the build: the error
   // is reported with the log's path (exit 69), never left to crash daxlab as an unhandled stream error.
   let logError: unknown = null;
   const logClosed = new Promise<void>((r) => log.once('close', () => r()));
-  const args = ['-C', o.src, `O=${o.obj}`, 'ARCH=x86_64', `-j${o.jobs}`, 'bzImage', ...(o.modules ? ['modules'] : [])];
+  const args = ['-C', o.src, `O=${o.obj}`, 'ARCH=x86_64', `-j${o.jobs}`, 'bzImage', ...(o.modules ? ['modules'] : []), ...(o.headers ? ['headers'] : [])];
   if (o.ccache) args.push('CC=ccache gcc');
   // SIGTERM when daxlab dies, even by SIGKILL: make passes it on to its jobs and sub-makes, so no
   // orphaned build keeps writing the object dir after the build lock is released.

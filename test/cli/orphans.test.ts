@@ -15,7 +15,7 @@ const PROCESS_MODULE = join(REPO, 'dist', 'src', 'vm', 'process.js');
 // make that records its pid; bzImage hangs (as one long compile) when FAKE_MAKE_HANG is set.
 const FAKE_MAKE = `#!/bin/sh
 O=; T=
-for a; do case "$a" in O=*) O=\${a#O=};; tinyconfig|olddefconfig|bzImage|headers) T=$a;; esac; done
+for a; do case "$a" in O=*) O=\${a#O=};; tinyconfig|olddefconfig|bzImage) T=$a;; esac; done
 case "$T" in
   tinyconfig) mkdir -p "$O"; printf 'CONFIG_64BIT=y\\n' > "$O/.config";;
   bzImage)

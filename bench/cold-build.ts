@@ -33,5 +33,6 @@ process.stdout.write(
     `${(cpuUser + cpuSys).toFixed(0)} CPU-s (user ${cpuUser.toFixed(0)}, sys ${cpuSys.toFixed(0)})\n` +
     `  source ready at ${at('configuring').toFixed(0)} s, configured at ${at('compiling').toFixed(0)} s; load average at the end: ${load}\n`,
 );
+if (r.exitCode !== 0) process.stdout.write(`  daxlab build failed:\n${String(r.stderr).split('\n').filter((l) => !l.includes('compiling: ')).slice(-8).join('\n')}\n`);
 rmSync(work, { recursive: true, force: true });
 process.exitCode = r.exitCode ?? 1;

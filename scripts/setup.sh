@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   qemu-system-x86 qemu-utils          # the VM
   linux-source-6.12                   # the default kernel source
-  build-essential bc flex bison libelf-dev libssl-dev cpio ccache git patch xz-utils
+  build-essential bc flex bison libelf-dev libssl-dev cpio ccache git patch xz-utils lz4
   openssh-server openssh-client       # sshd runs in the guest from the shared root
   ndctl e2fsprogs xfsprogs            # fsdax namespaces and filesystems in the guest
   liburing-dev fio iproute2 procps    # workload programs

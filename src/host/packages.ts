@@ -19,6 +19,7 @@ export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
   ccache: 'ccache',
   tar: 'tar',
   xz: 'xz-utils',
+  lz4: 'lz4',
   libelf: 'libelf-dev',
   libssl: 'libssl-dev',
   liburing: 'liburing-dev',

@@ -9,7 +9,7 @@ import { hasDeviceProperty, kvmVerdict, parseDeviceHelp, parseQemuVersion } from
 /** Tools daxlab looks for on PATH. */
 export const PROBED_TOOLS = [
   'make', 'gcc', 'flex', 'bison', 'bc', 'git', 'patch', 'ndctl', 'mkfs.ext4', 'mkfs.xfs',
-  'sshd', 'ssh-keygen', 'ccache', 'tar', 'xz', 'flock', 'setpriv',
+  'sshd', 'ssh-keygen', 'ccache', 'tar', 'xz', 'lz4', 'flock', 'setpriv',
 ] as const;
 
 const VIRTIOFSD_PATHS = ['/usr/lib/qemu/virtiofsd', '/usr/libexec/virtiofsd'];

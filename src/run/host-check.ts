@@ -4,7 +4,7 @@ import { installCommand, packageFor } from '../host/packages.js';
 import type { HostCaps } from '../host/types.js';
 import type { Plan } from '../plan/types.js';
 
-const RUN_TOOLS = ['make', 'gcc', 'flex', 'bison', 'bc', 'git', 'patch', 'tar', 'sshd', 'ndctl', 'mkfs.ext4', 'mkfs.xfs'];
+const RUN_TOOLS = ['make', 'gcc', 'flex', 'bison', 'bc', 'git', 'patch', 'tar', 'lz4', 'sshd', 'ndctl', 'mkfs.ext4', 'mkfs.xfs'];
 
 /** Pure: what is missing for this plan on this host (tool, package). */
 export function missingForPlan(plan: Plan, caps: HostCaps): Array<{ tool: string; pkg: string }> {

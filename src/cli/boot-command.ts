@@ -4,6 +4,7 @@ import { DaxlabError } from '../errors.js';
 import { probeHost } from '../host/probe.js';
 import type { Plan } from '../plan/types.js';
 import type { BootedGuest } from '../run/booted-guest.js';
+import { readinessText } from '../run/booted-guest.js';
 import { assertHostReady } from '../run/host-check.js';
 import { installSignalHandlers } from '../run/signals.js';
 import { buildPlanKernel, progressPrinter } from './build-command.js';
@@ -70,7 +71,7 @@ export async function bootCommand(plan: Plan, flags: { kernel?: string; results?
   const boot = await guestBooter(plan, caps, { selftestsDir: kernel.selftests });
   const booted = await boot(kernel.image, join(resultsDir, 'serial.log'), abort.signal);
   try {
-    say(`guest ready in ${(booted.timings.readyMs / 1000).toFixed(1)} s (${booted.accel.toUpperCase()}, guest clocksource ${booted.clocksource ?? 'unknown'}); workload programs in ${booted.binDir}`);
+    say(`${readinessText(booted.timings, `${booted.accel.toUpperCase()}, guest clocksource ${booted.clocksource ?? 'unknown'}`)}; workload programs in ${booted.binDir}`);
     if (argv.length === 0) return await interactiveShell(booted);
     const r = await booted.guest.exec(argv, { timeoutMs: plan.timeouts.caseSec * 1000 });
     process.stdout.write(r.stdout);

@@ -111,6 +111,7 @@ export async function bootGuest(o: BootOptions): Promise<BootedGuest> {
     const initSeen = handle.waitForSerial(/Run \S+ as init process/, bootMs).then(() => performance.now() - handle.startedAt);
     initSeen.catch(() => undefined);
     await handle.waitReady(bootMs);
+    const sshdStartedMs = performance.now() - handle.startedAt;
     // A connection to the guest's sshd with this boot's keys (the host key verified).
     const connect = (withinMs: number) => connectGuest({
       port: handle.sshPort,
@@ -166,7 +167,7 @@ export async function bootGuest(o: BootOptions): Promise<BootedGuest> {
         }),
       // Nothing in the guest outlives the VM (the pmem file is per boot), so stopping QEMU is enough.
       shutdown,
-      timings: { kernelInitMs, readyMs },
+      timings: { kernelInitMs, sshdStartedMs, readyMs },
       accel: handle.accel,
       ...(clocksource ? { clocksource } : {}),
     };

@@ -8,6 +8,7 @@ import { badTaint, describeTaint } from '../results/taint.js';
 import type { CaseResult, KlogFinding, Reporter } from '../results/types.js';
 import { getWorkload } from '../workloads/catalogue.js';
 import type { BootedGuest, GuestAccel } from './booted-guest.js';
+import { readinessText } from './booted-guest.js';
 import { queueOf, type QueuedCase } from './case-queue.js';
 import { readKlogState } from './case-runner.js';
 import { kvmDoubt } from './clocksource.js';
@@ -65,7 +66,7 @@ async function bootVm(s: RunState, filesystems: FsName[]): Promise<LaneVm | { un
   d.stages.kernelInitMs = booted.timings.kernelInitMs;
   d.stages.readyMs = booted.timings.readyMs;
   s.accel = { accel: booted.accel, ...(booted.clocksource ? { clocksource: booted.clocksource } : {}) };
-  await d.reporter.onStage?.('boot', `guest ready in ${(booted.timings.readyMs / 1000).toFixed(1)} s (${booted.accel.toUpperCase()}, guest clocksource ${booted.clocksource ?? 'unknown'})`);
+  await d.reporter.onStage?.('boot', readinessText(booted.timings, `${booted.accel.toUpperCase()}, guest clocksource ${booted.clocksource ?? 'unknown'}`));
   const notKvm = kvmDoubt(booted.accel, booted.clocksource);
   if (notKvm) await d.reporter.onStage?.('boot', notKvm);
   const ledger = new KlogLedger(booted.serialLog);

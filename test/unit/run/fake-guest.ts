@@ -122,7 +122,7 @@ export function fakeVm(log: string[], n: number, onCaseStart?: () => void, k: Fa
     serialTail: () => ['[ 9.0] daxlab: begin x', ''],
     dumpStacks: async () => ['sysrq: Show Blocked State'],
     shutdown: async () => void log.push(`vm${n}: shutdown`),
-    timings: { kernelInitMs: 1, readyMs: 2 },
+    timings: { kernelInitMs: 1, sshdStartedMs: 1.5, readyMs: 2 },
     accel: 'tcg',
   };
 }

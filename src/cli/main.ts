@@ -8,12 +8,14 @@ import { cacheDuCommand, cacheExportCommand, cacheGcCommand, cacheImportCommand,
 import { reportError } from './errors-out.js';
 import { compareCommand, type CompareFlags } from './compare-command.js';
 import { historyCommand } from './history-command.js';
-import { labResultsCommand, labStatusCommand, labSubmitCommand, labWorkerCommand } from './lab-command.js';
 import { doctorCommand, listCommand } from './info-commands.js';
 import { reportCommand, type ReportFlags } from './report-command.js';
 import { resolvePlan, type KernelFlags } from './resolve-plan.js';
 import { runCommand, type RunFlags } from './run-command.js';
 import { listShardsCommand } from './shards-command.js';
+
+// The lab commands load BullMQ and its Redis client (0.2 s of every start here): only when used.
+const labCommands = () => import('./lab-command.js');
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -206,7 +208,7 @@ redisOpts(lab.command('submit <plan>').description('store the run and enqueue it
   .option('--attempts <n>', 'runs of a shard that stops on a harness error, before its cases are errors (default 3)')
   .option('--json', 'print the run as one JSON object')
   .action(async (plan: string, f) => {
-    process.exitCode = await labSubmitCommand(plan, f);
+    process.exitCode = await (await labCommands()).labSubmitCommand(plan, f);
   });
 redisOpts(lab.command('worker').description('run shards of the targets served here, up to --slots at once, until SIGINT/SIGTERM'))
   .option('--target <name>', 'a target this worker serves (default local); repeatable', collect)
@@ -214,17 +216,17 @@ redisOpts(lab.command('worker').description('run shards of the targets served he
   .option('--lock-sec <s>', 'job lock: a dead worker\'s shard goes to another worker after about this long (default 30)')
   .option('--work-dir <dir>', 'where shard runs keep their results and serial logs (default: $XDG_CACHE_HOME/daxlab-lab)')
   .action(async (f) => {
-    process.exitCode = await labWorkerCommand(f);
+    process.exitCode = await (await labCommands()).labWorkerCommand(f);
   });
 redisOpts(lab.command('status <run>').description('cases done, shards by state, targets no worker serves; exit 0 when the run ended, 75 while it runs'))
   .option('--json', 'one JSON object')
   .action(async (id: string, f) => {
-    process.exitCode = await labStatusCommand(id, f);
+    process.exitCode = await (await labCommands()).labStatusCommand(id, f);
   });
 redisOpts(lab.command('results <run>').description('write the run\'s results directory (events.jsonl, results.json, junit.xml, report.html); exit as daxlab run, 75 while it runs'))
   .option('--results <dir>', 'new directory for the results (default: daxlab-results/<time>-<run id>)')
   .action(async (id: string, f) => {
-    process.exitCode = await labResultsCommand(id, f);
+    process.exitCode = await (await labCommands()).labResultsCommand(id, f);
   });
 
 // A reader that stops early (daxlab history | head) ends the output quietly, not with a stack.

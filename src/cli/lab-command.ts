@@ -69,7 +69,7 @@ export async function labSubmitCommand(planFile: string, f: RedisFlags & { tag?:
 }
 
 /** `lab worker`: serve targets until SIGINT/SIGTERM. */
-export async function labWorkerCommand(f: RedisFlags & { target?: string[]; slots?: string; lockSec?: string; workDir?: string }): Promise<number> {
+export async function labWorkerCommand(f: RedisFlags & { target?: string[]; slots?: string; lockSec?: string; workDir?: string; keepDays?: string }): Promise<number> {
   const abort = new AbortController();
   let code: number = EXIT.ok;
   const stop = (sig: NodeJS.Signals) => {
@@ -84,6 +84,7 @@ export async function labWorkerCommand(f: RedisFlags & { target?: string[]; slot
     slots: positiveInt('--slots', f.slots, 1, 8),
     lockSec: positiveInt('--lock-sec', f.lockSec, 30, 3600),
     workDir: f.workDir ?? join(cacheRoot(), '..', 'daxlab-lab'),
+    keepDays: positiveInt('--keep-days', f.keepDays, 14, 3650),
     repoRoot: REPO_ROOT,
     cacheRoot: cacheRoot(),
     log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),

@@ -215,6 +215,7 @@ redisOpts(lab.command('worker').description('run shards of the targets served he
   .option('--slots <n>', 'shards run at once, each in its own guest, 1-8 (default 1)')
   .option('--lock-sec <s>', 'job lock: a dead worker\'s shard goes to another worker after about this long (default 30)')
   .option('--work-dir <dir>', 'where shard runs keep their results and serial logs (default: $XDG_CACHE_HOME/daxlab-lab)')
+  .option('--keep-days <n>', 'remove shard directories of --work-dir older than this (default 14)')
   .action(async (f) => {
     process.exitCode = await (await labCommands()).labWorkerCommand(f);
   });

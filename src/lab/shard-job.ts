@@ -8,6 +8,7 @@ import type { RunEvent, RunSummary } from '../results/types.js';
 import { planSha256 } from './plan-file.js';
 import type { ShardJob } from './jobs.js';
 import { runShard } from './shard-run.js';
+import { shardDirName } from './shard-dirs.js';
 import { fetchKernel, publishKernel } from './artifacts.js';
 import { doneCases, dropResults, loadRun, shardSummaries, storeFinding, storeResult, storeShardSummary } from './store.js';
 
@@ -79,7 +80,7 @@ export async function runShardJob(data: ShardJob, delivery: { id: string; attemp
       await storeShardSummary(ctx.redis, data.runId, delivery.id, e.summary as RunSummary);
     }
   };
-  const dir = join(ctx.workDir, `${delivery.id}.${delivery.attempt}.${process.pid}.${Date.now()}`);
+  const dir = join(ctx.workDir, shardDirName(delivery.id, delivery.attempt, process.pid, Date.now()));
   const t0 = performance.now();
   const r = await runShard({ planFile, cases: todo, dir, onEvent, ...(ctx.signal ? { signal: ctx.signal } : {}) });
   const runMs = performance.now() - t0;

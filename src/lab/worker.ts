@@ -10,6 +10,7 @@ import { cellQueueName, type ShardJob } from './jobs.js';
 import { connectRedis, redactUrl, bullConnection, type RedisTarget } from './redis.js';
 import { runShardJob, type ShardOutcome } from './shard-job.js';
 import { localPlanFile } from './plan-file.js';
+import { pruneShardDirs } from './shard-dirs.js';
 
 /** How a worker runs. */
 export interface WorkerOptions {
@@ -20,6 +21,8 @@ export interface WorkerOptions {
   /** Lock time of a job: a dead worker's shard moves on after about this long. */
   lockSec: number;
   workDir: string;
+  /** Shard directories under workDir older than this many days are removed (at start and after each shard). */
+  keepDays: number;
   repoRoot: string;
   cacheRoot: string;
   log: (line: string) => void;
@@ -32,6 +35,11 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   if (crowded) o.log(`warning: ${crowded} (plans of the default vCPUs)`);
   const probe = await connectRedis(o.redis); // exit 69 now, not a silent retry loop, when Redis is not there
   mkdirSync(o.workDir, { recursive: true });
+  const prune = () => {
+    const removed = pruneShardDirs(o.workDir, o.keepDays);
+    if (removed.length > 0) o.log(`removed ${removed.length} shard director${removed.length > 1 ? 'ies' : 'y'} older than ${o.keepDays} days from ${o.workDir}`);
+  };
+  prune();
   const abort = new AbortController();
   const ctx = {
     redis: probe,
@@ -52,7 +60,11 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
       }, ctx),
       { connection, concurrency: o.slots, lockDuration: o.lockSec * 1000, stalledInterval: o.lockSec * 1000, maxStalledCount: 3 },
     );
-    w.on('failed', (job, err) => o.log(`${job?.id ?? '?'}: attempt failed: ${err.message.split('\n')[0]}`));
+    w.on('failed', (job, err) => {
+      o.log(`${job?.id ?? '?'}: attempt failed: ${err.message.split('\n')[0]}`);
+      prune();
+    });
+    w.on('completed', prune);
     w.on('error', (err) => o.log(`redis: ${err.message} (retrying)`));
     return w;
   });

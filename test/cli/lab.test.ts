@@ -1,12 +1,13 @@
 // `daxlab lab` against a real redis-server, without guests: an unreachable Redis, a run no worker
 // serves, a second submit, a worker stopped with Ctrl-C, a bad plan. (test/vm/lab.test.ts runs cases.)
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/vm/ports.js';
 import { RedisServer } from '../../bench/redis-server.js';
+import { shardDirName } from '../../src/lab/shard-dirs.js';
 
 const REPO = resolve(import.meta.dirname, '..', '..');
 const CLI = join(REPO, 'dist', 'src', 'cli', 'main.js');
@@ -78,14 +79,21 @@ describe('daxlab lab without workers', () => {
     expect(r.all).toMatch(/bad\.yaml:2.*filesystems/);
   });
 
-  it('a worker stops on SIGINT with exit 130', async () => {
-    const w = execa('node', [CLI, 'lab', 'worker', '--redis', redis.url, '--target', 'nowhere', '--work-dir', mkdtempSync(join(tmpdir(), 'daxlab-lab-w-'))], { cwd: REPO, reject: false, all: true });
+  it('a worker removes shard directories older than --keep-days, and stops on SIGINT with exit 130', async () => {
+    const workDir = mkdtempSync(join(tmpdir(), 'daxlab-lab-w-'));
+    const old = shardDirName('run-old:1', 1, 4242, Date.now() - 3 * 86_400_000);
+    const fresh = shardDirName('run-new:1', 1, 4242, Date.now() - 3_600_000);
+    for (const d of [old, fresh]) mkdirSync(join(workDir, d, 'logs'), { recursive: true });
+    const w = execa('node', [CLI, 'lab', 'worker', '--redis', redis.url, '--target', 'nowhere', '--work-dir', workDir, '--keep-days', '2'], { cwd: REPO, reject: false, all: true });
     let out = '';
     w.all?.on('data', (d: Buffer) => (out += d.toString()));
     for (let i = 0; i < 100 && !/serving nowhere/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
     expect(out).toMatch(/serving nowhere with 1 slot\(s\)/);
+    expect(out).toContain(`removed 1 shard directory older than 2 days from ${workDir}`);
+    expect(readdirSync(workDir)).toEqual([fresh]);
     w.kill('SIGINT');
     const r = await w;
     expect(r.exitCode).toBe(130);
+    rmSync(workDir, { recursive: true, force: true });
   });
 });

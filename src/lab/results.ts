@@ -40,7 +40,7 @@ export function assembleResults(run: LabRun, stored: ReadonlyMap<string, CaseRes
 export function labSummary(run: LabRun, shardSums: readonly RunSummary[], results: readonly CaseResult[], findings: readonly KlogFinding[]): RunSummary {
   const kernels = new Map<string, NonNullable<RunSummary['kernels']>[number]>();
   for (const s of shardSums) for (const k of s.kernels ?? []) if (k.cacheKey && !kernels.has(k.label)) kernels.set(k.label, k);
-  const counts = countStatuses([...results]);
+  const counts = countStatuses(results);
   const labels = [...new Set(run.cases.map((n) => n.slice(0, n.indexOf('@'))))];
   const accel = shardSums.some((s) => s.accel === 'kvm') ? 'kvm' : 'tcg';
   return {

@@ -44,7 +44,7 @@ export async function labStatus(target: RedisTarget, run: LabRun, results: Reado
       await q.close();
     }
   }
-  return { run, done: results.size, counts: countStatuses([...results.values()]), shards, workers };
+  return { run, done: results.size, counts: countStatuses(results.values()), shards, workers };
 }
 
 /** Pure: every shard has ended (completed, or failed with no attempt left). */

@@ -22,7 +22,7 @@ export function exitCodeFor(counts: Partial<Record<CaseStatus, number>>, finding
 
 /** A run's exit code from its results and its kernel-log findings (those a case run alone explained do not count). */
 export function runExitCode(results: readonly CaseResult[], findings: readonly KlogFinding[], unexpectedSkips?: number): number {
-  return exitCodeFor(countStatuses([...results]), failingFindings(findings, results).length, unexpectedSkips);
+  return exitCodeFor(countStatuses(results), failingFindings(findings, results).length, unexpectedSkips);
 }
 
 /** Skipped results whose id matches none of the plan's expectedSkips globs. */
@@ -31,7 +31,7 @@ export function countUnexpectedSkips(results: Array<{ id: string; status: CaseSt
 }
 
 /** Count results by status. */
-export function countStatuses(results: Array<{ status: CaseStatus }>): Record<CaseStatus, number> {
+export function countStatuses(results: Iterable<{ status: CaseStatus }>): Record<CaseStatus, number> {
   const counts = zeroCounts();
   for (const r of results) counts[r.status]++;
   return counts;

@@ -71,7 +71,7 @@ export async function bootCommand(plan: Plan, flags: { kernel?: string; results?
   const boot = await guestBooter(plan, caps, { selftestsDir: kernel.selftests });
   const booted = await boot(kernel.image, join(resultsDir, 'serial.log'), abort.signal);
   try {
-    say(`${readinessText(booted.timings, `${booted.accel.toUpperCase()}, guest clocksource ${booted.clocksource ?? 'unknown'}`)}; workload programs in ${booted.binDir}`);
+    say(`${readinessText(booted)}; workload programs in ${booted.binDir}`);
     if (argv.length === 0) return await interactiveShell(booted);
     const r = await booted.guest.exec(argv, { timeoutMs: plan.timeouts.caseSec * 1000 });
     process.stdout.write(r.stdout);

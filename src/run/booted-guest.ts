@@ -44,8 +44,9 @@ export interface GuestAccel {
   clocksource?: string;
 }
 
-/** Pure: "guest ready in 3.6 s (<how>); kernel ran init at 1.6 s, sshd started at 2.8 s": where a slow boot spent its time. */
-export function readinessText(t: BootedGuest['timings'], how: string): string {
+/** Pure: "guest ready in 3.6 s (TCG, guest clocksource tsc); kernel ran init at 1.6 s, sshd started at 2.8 s": where a slow boot spent its time. */
+export function readinessText(g: Pick<BootedGuest, 'timings' | 'accel' | 'clocksource'>): string {
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  return `guest ready in ${s(t.readyMs)} (${how}); kernel ran init at ${s(t.kernelInitMs)}, sshd started at ${s(t.sshdStartedMs)}`;
+  const t = g.timings;
+  return `guest ready in ${s(t.readyMs)} (${g.accel.toUpperCase()}, guest clocksource ${g.clocksource ?? 'unknown'}); kernel ran init at ${s(t.kernelInitMs)}, sshd started at ${s(t.sshdStartedMs)}`;
 }

@@ -66,7 +66,7 @@ async function bootVm(s: RunState, filesystems: FsName[]): Promise<LaneVm | { un
   d.stages.kernelInitMs = booted.timings.kernelInitMs;
   d.stages.readyMs = booted.timings.readyMs;
   s.accel = { accel: booted.accel, ...(booted.clocksource ? { clocksource: booted.clocksource } : {}) };
-  await d.reporter.onStage?.('boot', readinessText(booted.timings, `${booted.accel.toUpperCase()}, guest clocksource ${booted.clocksource ?? 'unknown'}`));
+  await d.reporter.onStage?.('boot', readinessText(booted));
   const notKvm = kvmDoubt(booted.accel, booted.clocksource);
   if (notKvm) await d.reporter.onStage?.('boot', notKvm);
   const ledger = new KlogLedger(booted.serialLog);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { buildKernel } from '../src/kernel/build.js';
+import { kernelMakeArgs } from '../src/kernel/make.js';
 import { cacheRoot, treePaths } from '../src/kernel/cache-dir.js';
 import { probeHost } from '../src/host/probe.js';
 import { resolveSource } from '../src/kernel/source.js';
@@ -50,7 +51,7 @@ if (!objDir) throw new Error(`no object dir in ${paths.base} holds the stock ker
 const obj = join(paths.base, objDir);
 // The same command line daxlab's build used (ccache only with DAXLAB_CCACHE=1): another CC would
 // make kbuild rebuild every object, here and again in daxlab's next build.
-const makeArgs = ['-C', paths.src, `O=${obj}`, 'ARCH=x86_64', `-j${availableParallelism()}`, 'bzImage', 'modules', 'headers', ...(process.env.DAXLAB_CCACHE === '1' ? ['CC=ccache gcc'] : [])];
+const makeArgs = kernelMakeArgs({ src: paths.src, obj, jobs: availableParallelism(), ccache: process.env.DAXLAB_CCACHE === '1', modules: true, headers: true });
 await sh('make', makeArgs);
 const makeNoop = await timeIt(() => sh('make', makeArgs));
 figures.push({ name: 'cached build (daxlab build, cache hit)', value: hit.ms, unit: 'ms', against: { name: 'make, unchanged tree', value: makeNoop.ms }, target: { maxValue: 500 } });

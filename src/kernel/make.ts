@@ -38,6 +38,14 @@ export interface MakeOptions {
   signal?: AbortSignal;
 }
 
+/** Pure: the arguments of daxlab's kernel make (bzImage, and modules and headers when asked). */
+export function kernelMakeArgs(o: Pick<MakeOptions, 'src' | 'obj' | 'jobs' | 'ccache' | 'modules' | 'headers'>): string[] {
+  return [
+    '-C', o.src, `O=${o.obj}`, 'ARCH=x86_64', `-j${o.jobs}`, 'bzImage',
+    ...(o.modules ? ['modules'] : []), ...(o.headers ? ['headers'] : []), ...(o.ccache ? ['CC=ccache gcc'] : []),
+  ];
+}
+
 /** make bzImage (and modules, headers); resolves with the image path. */
 export async function makeBzImage(o: MakeOptions): Promise<string> {
   const log = createWriteStream(o.logFile);
@@ -45,8 +53,7 @@ export async function makeBzImage(o: MakeOptions): Promise<string> {
   // is reported with the log's path (exit 69), never left to crash daxlab as an unhandled stream error.
   let logError: unknown = null;
   const logClosed = new Promise<void>((r) => log.once('close', () => r()));
-  const args = ['-C', o.src, `O=${o.obj}`, 'ARCH=x86_64', `-j${o.jobs}`, 'bzImage', ...(o.modules ? ['modules'] : []), ...(o.headers ? ['headers'] : [])];
-  if (o.ccache) args.push('CC=ccache gcc');
+  const args = kernelMakeArgs(o);
   // SIGTERM when daxlab dies, even by SIGKILL: make passes it on to its jobs and sub-makes, so no
   // orphaned build keeps writing the object dir after the build lock is released.
   const [file, ...argv] = dyingWithUs(['make', ...args], 'SIGTERM') as [string, ...string[]];

@@ -6,7 +6,8 @@ import { buildQemuCommand, qmpSocketPath } from './qemu-args.js';
 import { freePort, isForwardFailure } from './ports.js';
 import { spawnTracked, type Child } from './process.js';
 import { qmpCommand } from './qmp.js';
-import { lastLines, readSerial, watchSerial } from './serial.js';
+import { lastLines, readSerial } from './serial.js';
+import { SERIAL_TAIL_LINES, serialWaits } from './serial-wait.js';
 import type { VmHandle, VmSpec } from './types.js';
 
 /** Knobs for launchVm. */
@@ -19,8 +20,7 @@ export interface LaunchOptions {
   signal?: AbortSignal;
 }
 
-/** Lines of serial log put into BOOT_FAILED errors. */
-export const SERIAL_TAIL_LINES = 30;
+export { SERIAL_TAIL_LINES };
 
 /** Launch the VM described by spec (sshPort 0 picks a free port). Rejects BOOT_FAILED when QEMU dies first. */
 export async function launchVm(spec: VmSpec, caps: HostCaps, opts: LaunchOptions = {}): Promise<VmHandle> {
@@ -101,24 +101,6 @@ interface Parts {
 }
 
 function makeHandle(p: Parts): VmHandle {
-  const tail = (n: number) => lastLines(readSerial(p.spec.serialLog), n);
-  const bootFailed = async (msg: string) => {
-    // Give a dying kernel a moment to finish its trace before taking the tail.
-    await Promise.race([p.qemu.exited, sleep(1_000, true)]);
-    const qemuLines = p.qemu.hasExited() ? lastLines(p.qemu.output(), 5).map((l) => `qemu: ${l}`) : [];
-    return new DaxlabError('BOOT_FAILED', msg, [...qemuLines, ...tail(SERIAL_TAIL_LINES)]);
-  };
-  const wait = async (re: RegExp, timeoutMs: number, failOn?: RegExp, what = `${re}`) => {
-    const r = await watchSerial(p.spec.serialLog, re, { timeoutMs, failOn, isExited: p.qemu.hasExited });
-    if (r.kind === 'match') return r.match;
-    if (r.kind === 'fail') throw await bootFailed(`guest init failed: ${r.match[1] ?? r.match[0]}`);
-    if (r.kind === 'panic') throw await bootFailed('kernel panic in the guest');
-    if (r.kind === 'exited') {
-      const e = await p.qemu.exited;
-      throw await bootFailed(`QEMU exited (code ${e.code}, signal ${e.signal}) before ${re} appeared on the serial console`);
-    }
-    throw await bootFailed(`${what} did not appear on the serial console within ${timeoutMs / 1000} s (plan timeouts.boot)`);
-  };
   let killing: Promise<void> | undefined;
   return {
     pid: p.qemu.pid,
@@ -126,11 +108,7 @@ function makeHandle(p: Parts): VmHandle {
     accel: p.accel,
     startedAt: p.startedAt,
     exited: p.qemu.exited,
-    serialTail: tail,
-    waitForSerial: (re, timeoutMs) => wait(re, timeoutMs),
-    waitReady: async (timeoutMs) => {
-      await wait(/DAXLAB-READY/, timeoutMs, /DAXLAB-INIT-FAILED ?([^\r\n]*)/, 'the guest never got ready: DAXLAB-READY (sshd started by init)');
-    },
+    ...serialWaits({ serialLog: p.spec.serialLog, hasExited: () => p.qemu.hasExited(), exited: p.qemu.exited, output: () => p.qemu.output() }),
     qmp: (execute, args) => qmpCommand(p.qmpSock, execute, args),
     kill: () => {
       // QEMU first, then its helpers: reverse order of start.
@@ -147,11 +125,7 @@ async function stopAll(children: Child[]): Promise<void> {
   await Promise.all([...children].reverse().map((c) => c.stop()));
 }
 
-// `unref` for a pause raced against something else, which must not keep daxlab alive once done
-// (Ctrl-C during boot); never for a polling loop's pause, which is what keeps the loop going.
-function sleep(ms: number, unref = false): Promise<void> {
-  return new Promise((r) => {
-    const t = setTimeout(r, ms);
-    if (unref) t.unref();
-  });
+// A polling loop's pause (never unref'd: it is what keeps the loop going).
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }

@@ -1,10 +1,15 @@
 // A minimal QMP client: connect to the monitor socket, negotiate, run one command.
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 
 /** Run one QMP command and return its "return" value; rejects on QMP errors, timeouts or a closed socket. */
 export function qmpCommand(socket: string, execute: string, args?: object, timeoutMs = 5_000): Promise<unknown> {
+  return qmpOn(net.createConnection(socket), execute, args, timeoutMs);
+}
+
+/** qmpCommand over a stream already open to the monitor (a forward to a remote host's socket). */
+export function qmpOn(conn: Duplex, execute: string, args?: object, timeoutMs = 5_000): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const conn = net.createConnection(socket);
     let buf = '';
     let stage: 'greeting' | 'caps' | 'command' = 'greeting';
     const done = (err: Error | null, value?: unknown) => {

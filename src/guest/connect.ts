@@ -1,10 +1,13 @@
 // Log in to the guest's sshd through the forwarded port, retrying until it listens.
+import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import { DaxlabError } from '../errors.js';
 
 /** How to reach and verify the guest. */
 export interface ConnectOptions {
   port: number;
+  /** Opens the stream to the guest's sshd when it is not 127.0.0.1:port here (a forward through a remote host). */
+  sock?: () => Promise<Duplex>;
   /** Client private key (OpenSSH format). */
   privateKey: string;
   /** The only host key accepted (SSH wire blob). */
@@ -51,7 +54,16 @@ export async function connectClient(opts: ConnectOptions): Promise<ssh2.Client> 
 
 type Attempt = { client: ssh2.Client } | { error: string; mismatch: boolean };
 
-function attemptOnce(opts: ConnectOptions, remaining: number): Promise<Attempt> {
+async function attemptOnce(opts: ConnectOptions, remaining: number): Promise<Attempt> {
+  let sock: Duplex | undefined;
+  if (opts.sock) {
+    try {
+      sock = await opts.sock();
+    } catch (err) {
+      // Until sshd listens, the forward is refused: the same as a reset here.
+      return { error: (err as Error).message, mismatch: false };
+    }
+  }
   return new Promise((resolve) => {
     const client = new ssh2.Client();
     let mismatch = false;
@@ -66,8 +78,7 @@ function attemptOnce(opts: ConnectOptions, remaining: number): Promise<Attempt> 
     client.on('error', (err) => settle({ error: err.message, mismatch }));
     client.once('close', () => settle({ error: 'connection closed before login', mismatch }));
     client.connect({
-      host: '127.0.0.1',
-      port: opts.port,
+      ...(sock ? { sock } : { host: '127.0.0.1', port: opts.port }),
       username: 'root',
       privateKey: opts.privateKey,
       hostVerifier: (key: Buffer) => {

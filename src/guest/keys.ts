@@ -15,9 +15,13 @@ export interface SshMaterial {
   dir: string;
 }
 
-/** Generate fresh keys and write runDir/ssh/{host_ed25519_key,authorized_keys,sshd_config}. */
-export async function prepareSshDir(runDir: string): Promise<SshMaterial> {
+/**
+ * Generate fresh keys and write runDir/ssh/{host_ed25519_key,authorized_keys,sshd_config}. The config
+ * names the files as the guest will find them: under guestRunDir/ssh (a remote host's run dir) when given.
+ */
+export async function prepareSshDir(runDir: string, guestRunDir = path.resolve(runDir)): Promise<SshMaterial> {
   const dir = path.join(path.resolve(runDir), 'ssh');
+  const seen = path.posix.join(guestRunDir, 'ssh');
   const client = generateEd25519('daxlab-client');
   const host = generateEd25519('daxlab-guest');
   const hostKey = path.join(dir, 'host_ed25519_key');
@@ -29,7 +33,8 @@ export async function prepareSshDir(runDir: string): Promise<SshMaterial> {
     await write(hostKey, host.private);
     await write(`${hostKey}.pub`, `${host.public}\n`);
     await write(authorizedKeys, `${client.public}\n`);
-    await write(path.join(dir, 'sshd_config'), sshdConfigText({ hostKey, authorizedKeys }));
+    const inGuest = { hostKey: path.posix.join(seen, 'host_ed25519_key'), authorizedKeys: path.posix.join(seen, 'authorized_keys') };
+    await write(path.join(dir, 'sshd_config'), sshdConfigText(inGuest));
   } catch (err) {
     throw new DaxlabError('BOOT_FAILED', `cannot write SSH files into ${dir}: ${(err as Error).message}`);
   }

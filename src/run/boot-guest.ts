@@ -7,16 +7,12 @@ import { DaxlabError } from '../errors.js';
 import type { HostCaps } from '../host/types.js';
 import type { Plan } from '../plan/types.js';
 import { prepareSshDir } from '../guest/keys.js';
-import { connectGuest } from '../guest/session.js';
-import type { GuestSession } from '../guest/types.js';
 import { launchVm } from '../vm/launch.js';
 import type { VmHandle } from '../vm/types.js';
-import type { BootedGuest, VmEnd } from './booted-guest.js';
+import { attachGuest } from './attach-guest.js';
+import type { BootedGuest } from './booted-guest.js';
 import { removeAtExit } from './exit-cleanup.js';
 import { createRunDir, sweepRunDirs } from './run-dirs.js';
-import { extractPanic } from '../vm/crash.js';
-import { guestClocksource } from './clocksource.js';
-import { collectStacks } from './stacks.js';
 import { Teardown } from './teardown.js';
 
 export interface BootOptions {
@@ -71,7 +67,6 @@ export async function bootGuest(o: BootOptions): Promise<BootedGuest> {
   // Teardown, then the run dir once more: a step interrupted half-way may have recreated it.
   const shutdown = () => teardown.run().then(removeRunDir);
   let vm: VmHandle | undefined;
-  let session: GuestSession | undefined;
   try {
     checkAbort();
     const ssh = await prepareSshDir(runDir);
@@ -102,75 +97,10 @@ export async function bootGuest(o: BootOptions): Promise<BootedGuest> {
       o.caps,
       { signal: o.signal },
     );
-    const handle = vm;
-    teardown.add('stop QEMU', () => handle.kill());
-    let end: VmEnd | null = null;
-    handle.exited.then((e) => (end = e), () => (end = { code: null, signal: null }));
-    checkAbort();
-    const bootMs = o.plan.timeouts.bootSec * 1000;
-    const initSeen = handle.waitForSerial(/Run \S+ as init process/, bootMs).then(() => performance.now() - handle.startedAt);
-    initSeen.catch(() => undefined);
-    await handle.waitReady(bootMs);
-    const sshdStartedMs = performance.now() - handle.startedAt;
-    // A connection to the guest's sshd with this boot's keys (the host key verified).
-    const connect = (withinMs: number) => connectGuest({
-      port: handle.sshPort,
-      privateKey: ssh.clientKey,
-      hostPublicKey: ssh.hostPublicKey,
-      deadlineMs: Date.now() + withinMs,
-      giveUp: () => (o.signal?.aborted ? 'interrupted' : end ? 'QEMU exited' : null),
+    return await attachGuest({
+      handle: vm, teardown, clientKey: ssh.clientKey, hostPublicKey: ssh.hostPublicKey, serialLog: o.serialLog, binDir,
+      bootMs: o.plan.timeouts.bootSec * 1000, signal: o.signal, shutdown,
     });
-    session = await connect(bootMs);
-    const s = session;
-    teardown.add('close ssh', () => s.close());
-    let disconnected = false;
-    s.onClose(() => (disconnected = true));
-    const readyMs = performance.now() - handle.startedAt;
-    const kernelInitMs = await initSeen.catch(() => readyMs);
-    checkAbort();
-    const onLane = (n: number): BootedGuest['guest'] => ({
-      exec: async (argv, opts) => {
-        const r = await s.lane(n).exec(argv, opts);
-        if (r.exitCode === null && !r.timedOut) {
-          throw new DaxlabError('GUEST_FAILED', `guest stopped answering during ${argv[0]}`);
-        }
-        return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut };
-      },
-    });
-    const clocksource = await guestClocksource(onLane(0));
-    return {
-      binDir,
-      serialLog: o.serialLog,
-      guest: onLane(0),
-      lane: onLane,
-      interactive: (io) => s.interactive(io),
-      exited: () => end !== null,
-      exitStatus: () => end,
-      disconnected: () => disconnected,
-      panicText: () => extractPanic(handle.serialTail(400)),
-      serialTail: (n) => handle.serialTail(n),
-      dumpStacks: () =>
-        collectStacks({
-          serialLog: o.serialLog,
-          sendKey: (key) => handle.qmp('human-monitor-command', { 'command-line': `sendkey alt-sysrq-${key}` }),
-          // Over the session while it lives; after a cut, over a fresh connection (sshd may still run).
-          viaShell: async (keys) => {
-            const argv = ['sh', '-c', 'for k; do echo "$k" > /proc/sysrq-trigger; done', 'sh', ...keys];
-            if (!disconnected) return s.execChannel(argv, { timeoutMs: 10_000 });
-            const fresh = await connect(10_000);
-            try {
-              return await fresh.execChannel(argv, { timeoutMs: 10_000 });
-            } finally {
-              fresh.close();
-            }
-          },
-        }),
-      // Nothing in the guest outlives the VM (the pmem file is per boot), so stopping QEMU is enough.
-      shutdown,
-      timings: { kernelInitMs, sshdStartedMs, readyMs },
-      accel: handle.accel,
-      ...(clocksource ? { clocksource } : {}),
-    };
   } catch (err) {
     await shutdown();
     throw err;

@@ -1,4 +1,4 @@
-// JUnit XML report: one <testsuite> per kernel/backend/fs, one <testcase> per case; a flaky case
+// JUnit XML report: one <testsuite> per kernel (and target)/backend/fs, one <testcase> per case; a flaky case
 // passes with <flakyFailure> children (the Surefire convention).
 import type { CaseResult, RunSummary } from './types.js';
 
@@ -32,9 +32,10 @@ function attrs(pairs: Array<[string, string | number]>): string {
   return pairs.map(([k, v]) => ` ${k}="${xmlAttr(String(v))}"`).join('');
 }
 
-/** Suite name of a case: `<kernel>/<backend>/<fs>`. */
-export function suiteName(r: Pick<CaseResult, 'kernel' | 'backend' | 'fs'>): string {
-  return `${r.kernel}/${r.backend}/${r.fs}`;
+/** Suite name of a case: `<kernel>/<backend>/<fs>`, `<kernel>@<target>/<backend>/<fs>` for a target other than local. */
+export function suiteName(r: Pick<CaseResult, 'kernel' | 'backend' | 'fs' | 'target'>): string {
+  const where = r.target && r.target !== 'local' ? `@${r.target}` : '';
+  return `${r.kernel}${where}/${r.backend}/${r.fs}`;
 }
 
 // Body of a <failure>/<error>/known-issue <skipped>: reason, known issue, kernel log matches, timings, details.

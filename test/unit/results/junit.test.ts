@@ -79,4 +79,9 @@ describe('toJUnit', () => {
       '<testsuite name="stock/virtio-pmem/ext4"',
     ]);
   });
+
+  it('separates suites by target: the same case on two targets is two testcases in two suites', () => {
+    const xml = toJUnit(summary(), [result({ target: 'local' }), result({ target: 'kvm1' }), result()]);
+    expect(xml.match(/<testsuite name="[^"]+"/g)).toEqual(['<testsuite name="stock/pmem/ext4"', '<testsuite name="stock@kvm1/pmem/ext4"']);
+  });
 });

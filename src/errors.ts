@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'LOCK_TIMEOUT'
   | 'ARCHIVE_INVALID'
   | 'QUEUE_UNREACHABLE'
+  | 'TARGET_FAILED'
   | 'INTERRUPTED';
 
 /**

@@ -33,7 +33,7 @@ function kernelOptions(cmd: Command): Command {
     .option('--repeats <n>', 'run every case n times')
     .option('--label <name>', 'name of this kernel in reports')
     .option('--lanes <n>', 'cases run at once in one guest, 1-8 (default 4: each with its own delayed device; exclusive workloads run alone)')
-    .option('--target <name>', 'where the cases run: local (QEMU here, the default); repeatable, replaces the plan\'s targets', collect);
+    .option('--target <name>', 'where the cases run: local (QEMU here, the default) or a target declared in --target-file; repeatable, replaces the plan\'s targets', collect);
 }
 
 const program = new Command()
@@ -85,6 +85,7 @@ kernelOptions(program.command('run [plan]'))
   .option('--shard <i/n>', 'run only the i-th of n contiguous slices of the cases (CI sharding)')
   .option('--cases <file>', 'run only the cases named in this file, one <kernel>@<target>:<id> per line (what a lab worker runs)')
   .option('--verbose', 'print timings, details and kernel-log lines for every case')
+  .option('--target-file <file>', 'YAML file declaring targets besides local (kind kvm-host: a remote KVM host over SSH); see README "Remote targets"')
   .option('--append <word>', 'extra guest kernel command-line word (e.g. loglevel=8); repeatable', collect)
   .option('--rerun-failures <n>', 'run a failing case again up to n times (0-10, default 0); one that fails, then passes, is flaky (exit 3)')
   .option('--jobs <n>', 'guests run at once on the local target, 1-8 and at most the host\'s cores (default 1); cells of a multi-kernel plan run side by side')

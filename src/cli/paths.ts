@@ -18,3 +18,5 @@ export const REPO_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
 export const CONFIGS_DIR = join(REPO_ROOT, 'kernel-configs');
 /** Guest programs and scripts. */
 export const GUEST_SCRIPTS_DIR = join(REPO_ROOT, 'guest-scripts');
+/** Scripts daxlab runs on remote hosts (uploaded to them). */
+export const HOST_SCRIPTS_DIR = join(REPO_ROOT, 'host-scripts');

@@ -37,6 +37,8 @@ export interface RunFlags {
   verbose?: boolean;
   /** Extra guest kernel command-line words (repeatable --append). */
   append?: string[];
+  /** The file declaring targets other than local (--target-file). */
+  targetFile?: string;
   /** Guests run at once on the local target (--jobs). */
   jobs?: string;
   /** Re-run a failing case up to N times (--rerun-failures). */
@@ -134,7 +136,7 @@ export async function runCommand(plan: Plan, flags: RunFlags): Promise<number> {
   try {
     events.write({ type: 'begin', plan: plan.name, kernel: kernels, cases: cases.length, startedAt: startedAt.toISOString() });
     await reporter.onBegin({ plan: plan.name, kernel: kernels, cases: cases.length });
-    for (const [name, t] of await openTargets(plan, { jobs, append: flags.append })) targets.set(name, t);
+    for (const [name, t] of await openTargets(plan, { jobs, append: flags.append, targetFile: flags.targetFile, say: (m) => void stage('host', m).catch(() => undefined) })) targets.set(name, t);
     for (const t of targets.values()) await stage('host', multi ? `${t.name}: ${t.describe()}` : t.describe());
     if (crowded) await stage('host', `warning: ${crowded}`);
     const cells = cellsOf(plan, cases);

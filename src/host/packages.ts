@@ -26,6 +26,11 @@ export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
   cpio: 'cpio',
   flock: 'util-linux',
   setpriv: 'util-linux',
+  setsid: 'util-linux',
+  bash: 'bash',
+  truncate: 'coreutils',
+  tail: 'coreutils',
+  fio: 'fio',
 };
 
 /** The Debian package for a tool, or undefined when daxlab does not know one. */

@@ -142,3 +142,11 @@ export function readChoice<T extends string>(
   report(r, node, field, `unknown value '${value}'; expected one of: ${choices.join(', ')}`);
   return undefined;
 }
+
+/** A boolean (true or false); reports anything else. */
+export function readBool(r: Reader, node: YNode, field: string): boolean | undefined {
+  const value = deref(r, node);
+  if (isScalar(value) && typeof value.value === 'boolean') return value.value;
+  report(r, value, field, `expected true or false, got ${describeNode(value)}`);
+  return undefined;
+}

@@ -1,26 +1,54 @@
-// The targets a run names, opened once for the run: "local" is built in.
+// The targets a run names, opened once for the run: "local" is built in, the others come from the
+// target file (--target-file).
 import { DaxlabError } from '../errors.js';
 import { LOCAL_TARGET } from '../plan/defaults.js';
 import type { Plan } from '../plan/types.js';
+import { kvmHostTarget } from './kvm-host.js';
 import { localTarget } from './local.js';
+import { loadTargetFile, type TargetSpec } from './target-file.js';
 import type { RunTarget } from './types.js';
 
-/** How targets are opened for a run: local slots (--jobs) and extra guest kernel words. */
+/** How targets are opened for a run: local slots (--jobs), extra guest kernel words, the target file. */
 export interface TargetOptions {
   jobs: number;
   append?: string[];
+  /** The YAML file declaring the targets other than local. */
+  targetFile?: string;
+  /** One line of progress (uploads). */
+  say?: (message: string) => void;
+}
+
+/** The declared targets the plan names (PLAN_INVALID for a name nobody declared), before anything connects. */
+export async function targetSpecs(plan: Plan, targetFile: string | undefined): Promise<Map<string, TargetSpec>> {
+  const remote = plan.targets.filter((t) => t !== LOCAL_TARGET);
+  if (remote.length === 0) return new Map();
+  if (!targetFile) {
+    throw new DaxlabError('PLAN_INVALID', `unknown target '${remote[0]}': only '${LOCAL_TARGET}' is built in`, [
+      'fix: declare it in a target file and pass --target-file FILE (see README, "Remote targets")',
+    ]);
+  }
+  const declared = await loadTargetFile(targetFile);
+  const out = new Map<string, TargetSpec>();
+  for (const name of remote) {
+    const spec = declared.get(name);
+    if (!spec) throw new DaxlabError('PLAN_INVALID', `unknown target '${name}': ${targetFile} declares ${[...declared.keys()].join(', ') || 'none'}`);
+    out.set(name, spec);
+  }
+  return out;
 }
 
 /** Open every target the plan names; throws PLAN_INVALID for one that is not known. */
 export async function openTargets(plan: Plan, o: TargetOptions): Promise<Map<string, RunTarget>> {
+  const specs = await targetSpecs(plan, o.targetFile);
   const out = new Map<string, RunTarget>();
-  for (const name of plan.targets) {
-    if (name !== LOCAL_TARGET) {
-      throw new DaxlabError('PLAN_INVALID', `unknown target '${name}': only '${LOCAL_TARGET}' is built in`, [
-        'fix: use --target local, or leave targets out of the plan',
-      ]);
+  try {
+    for (const name of plan.targets) {
+      const spec = specs.get(name);
+      out.set(name, spec ? await kvmHostTarget(spec, o) : await localTarget(plan, o.jobs, o.append));
     }
-    out.set(name, await localTarget(plan, o.jobs, o.append));
+  } catch (err) {
+    await closeTargets(out);
+    throw err;
   }
   return out;
 }

@@ -176,6 +176,21 @@ describe('bad input: exit 2, a clear cause, nothing started', () => {
     expect(r.calls.some((c) => /^make .*olddefconfig/.test(c))).toBe(true);
     expectNothingStarted(r.calls);
   });
+
+  it('a target nobody declared, and a target file with a mistake (file, line and field)', async () => {
+    const none = await daxlab(['--target', 'kvm9']);
+    expect(none.code).toBe(2);
+    expect(errorLines(none.stderr)[0]).toBe("daxlab: error: unknown target 'kvm9': only 'local' is built in");
+    expect(errorLines(none.stderr)[1]).toMatch(/--target-file FILE/);
+    const t = plan('targets.yaml', 'targets:\n  kvm1:\n    kind: kvm-host\n    host: kvm1.lab\n    port: many\n    knownHosts: kh\n    identity: id\n');
+    const bad = await daxlab(['--target-file', t, '--target', 'kvm1']);
+    expect(bad.code).toBe(2);
+    expect(errorLines(bad.stderr)).toEqual([`daxlab: error: invalid target file ${t}: 1 problem`, `  ${t}:5: targets.kvm1.port: expected a positive integer, got string 'many'`]);
+    const undeclared = await daxlab(['--target-file', t, '--target', 'kvm2']);
+    expect(undeclared.code).toBe(2);
+    expect(errorLines(undeclared.stderr)[0]).toMatch(/^daxlab: error: (unknown target 'kvm2'|invalid target file)/);
+    expectNothingStarted([...none.calls, ...bad.calls, ...undeclared.calls]);
+  });
 });
 
 describe('a backend this host cannot provide', () => {

@@ -1,15 +1,37 @@
-// `daxlab doctor`, `daxlab list`: small read-only commands.
+// `daxlab doctor` (this host, or a kvm-host target's host), `daxlab list`: small read-only commands.
 import { doctorReport } from '../host/doctor.js';
 import { probeHost } from '../host/probe.js';
+import { installCommand } from '../host/packages.js';
+import { LOCAL_TARGET } from '../plan/defaults.js';
+import type { Plan } from '../plan/types.js';
+import { connectKvmHost } from '../targets/kvm-host.js';
+import { targetSpecs } from '../targets/open.js';
+import { remoteMissing } from '../targets/remote/remote-caps.js';
 import { listedWorkloads } from '../workloads/catalogue.js';
 
 /** Print what the host has and lacks; exit 69 when something needed is missing. */
-export async function doctorCommand(): Promise<number> {
+export async function doctorCommand(o: { target?: string; targetFile?: string } = {}): Promise<number> {
+  if (o.target && o.target !== LOCAL_TARGET) return remoteDoctor(o.target, o.targetFile);
   const caps = await probeHost();
   const report = doctorReport(caps);
   for (const line of report.lines) process.stdout.write(`${line}\n`);
   for (const m of report.missing) process.stdout.write(`missing: ${m.tool} (package ${m.pkg}): ${m.fix}\n`);
   return report.missing.length > 0 ? 69 : 0;
+}
+
+// A kvm-host target's host: its host key checked, probed over SSH; what the pmem backend needs there, with the line to run there.
+async function remoteDoctor(name: string, targetFile: string | undefined): Promise<number> {
+  const specs = await targetSpecs({ targets: [name] } as Plan, targetFile);
+  const spec = specs.get(name)!;
+  const { host, caps } = await connectKvmHost(spec);
+  host.close();
+  const where = `${spec.user}@${spec.host}`;
+  process.stdout.write(`target ${name} (kvm-host ${where}:${spec.port}): host key verified against ${spec.knownHosts}\n`);
+  for (const line of doctorReport(caps).lines) process.stdout.write(`${line}\n`);
+  const missing = remoteMissing({ backend: 'pmem' } as Plan, caps);
+  for (const m of missing) process.stdout.write(`missing on ${spec.host}: ${m.tool} (package ${m.pkg})\n`);
+  if (missing.length > 0) process.stdout.write(`fix, on ${spec.host}: ${installCommand(missing.map((m) => m.pkg))}\n`);
+  return missing.length > 0 ? 69 : 0;
 }
 
 /** Print the workload catalogue with params and defaults. */

@@ -117,9 +117,12 @@ kernelOptions(program.command('boot [plan]'))
     process.exitCode = await bootCommand(plan, flags, split.command);
   });
 
-program.command('doctor').description('list what this host has and lacks, with the command that fixes each gap').action(async () => {
-  process.exitCode = await doctorCommand();
-});
+program.command('doctor').description('list what this host (or a target\'s host) has and lacks, with the command that fixes each gap')
+  .option('--target <name>', 'check the host of this kvm-host target over SSH instead (its host key verified first)')
+  .option('--target-file <file>', 'the YAML file declaring --target')
+  .action(async (flags: { target?: string; targetFile?: string }) => {
+    process.exitCode = await doctorCommand(flags);
+  });
 
 program.command('list').description('list the workload catalogue with its params').action(() => {
   process.exitCode = listCommand();

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshdHost } from '../../bench/sshd-host.js';
 import { generateEd25519 } from '../../src/guest/keys.js';
-import { daxlab } from './cli-run.js';
+import { CLI, daxlab } from './cli-run.js';
 import { byId, caseBegan, expectJournalMatchesReport, journal, processesMentioning, startDaxlab, waitFor } from './faults.js';
 
 const SEED_PATCH = 'test/patches/seed-busy-page-range-end-0.patch';
@@ -60,6 +60,18 @@ describe('target kind kvm-host over a real sshd', () => {
       expect(existsSync(join(dir, `store-${kh}`)), 'nothing uploaded').toBe(false);
       expect(r.report?.results ?? []).toEqual([]);
     }
+  });
+
+  it('doctor --target checks the host over SSH and names what is missing there with the line to run there', async () => {
+    const ok = await execa('node', [CLI, 'doctor', '--target', 'loop', '--target-file', targets], { reject: false });
+    expect(ok.stdout).toMatch(/^target loop \(kvm-host root@127\.0\.0\.1:\d+\): host key verified against /);
+    expect(ok.stdout).toMatch(/^QEMU: \/usr\/bin\/qemu-system-x86_64 version /m);
+    expect(ok.exitCode, ok.stdout + ok.stderr).toBe(0);
+    const noQemu = host.targetFile('loop', { workDir: join(dir, 'store'), qemu: '/nonexistent/qemu-system-x86_64' }, 'no-qemu.yaml');
+    const bad = await execa('node', [CLI, 'doctor', '--target', 'loop', '--target-file', noQemu], { reject: false });
+    expect(bad.stdout).toContain('missing on 127.0.0.1: qemu-system-x86_64 (package qemu-system-x86)');
+    expect(bad.stdout).toContain('fix, on 127.0.0.1: apt-get install -y qemu-system-x86');
+    expect(bad.exitCode).toBe(69);
   });
 
   it('runs the default plan on the remote host: every case passes and records its target; nothing is left there', async () => {

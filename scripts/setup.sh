@@ -14,6 +14,7 @@ packages=(
   util-linux                          # flock (cache and run-dir locks), setpriv (children die with daxlab)
   chromium                            # the HTML report's browser test (test/cli/report-html.test.ts)
   redis-server                        # the lab queue (daxlab lab) and its tests
+  kexec-tools                         # target kind machine: kexec into the kernel under test (and its test stand-in guest)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -11,6 +11,11 @@
 #                                 QEMU's group is stopped and RUNDIR removed
 #   slot STORE SLOTS WAIT         holds the first free of SLOTS lock files until stdin ends (waits WAIT s)
 #   cleanup RUNDIR                stops QEMU's group started from RUNDIR and removes RUNDIR
+#   devices DEV...                prints "DEV ok" for each fsdax-capable block device, "DEV why" otherwise
+#   kexec IMAGE CMDLINE           loads IMAGE with CMDLINE and starts it a second later (systemd's kexec where
+#                                 there is systemd), after this script returned and SSH let go
+#   reboot                        reboots the machine a second later
+#   dmesg                         prints the kernel log, then follows it (the console of a machine without one)
 set -u
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C
 # A lost connection must not kill this script before it cleaned up: writes to the dead channel fail
@@ -59,7 +64,8 @@ stage() {
     case $p in /* | *..* | '') rm -rf "$run"; die "bad path in $e" ;; esac
     mkdir -p "$run/$(dirname "$p")" && cp "$store/$h" "$run/$p" && chmod "$m" "$run/$p" || { rm -rf "$run"; die "cannot stage $p"; }
   done
-  truncate -s "${mib}M" "$run/pmem.img" && : >"$run/serial.log" || { rm -rf "$run"; die "cannot make pmem.img"; }
+  : >"$run/serial.log" || { rm -rf "$run"; die "cannot write in $run"; }
+  if [ "$mib" != 0 ]; then truncate -s "${mib}M" "$run/pmem.img" || { rm -rf "$run"; die "cannot make pmem.img"; }; fi
   echo "$run"
 }
 
@@ -119,8 +125,35 @@ cleanup() {
   rm -rf "$run"
 }
 
+devices() {
+  local d b
+  for d; do
+    if [ ! -b "$d" ]; then echo "$d is not a block device"; continue; fi
+    b=$(basename "$(readlink -f "$d")")
+    if [ "$(cat "/sys/block/$b/queue/dax" 2>/dev/null)" = 1 ]; then echo "$d ok"; else echo "$d does not support DAX (/sys/block/$b/queue/dax is not 1)"; fi
+  done
+}
+
+later() { setsid -f bash -c "sleep 1; $1" </dev/null >/dev/null 2>&1; }
+
+kexec_into() {
+  local image=$1 cmdline=$2
+  [ -f "$image" ] || die "no kernel image at $image"
+  kexec -l "$image" --command-line="$cmdline" || die "kexec -l $image failed"
+  if [ -d /run/systemd/system ]; then later 'systemctl kexec'; else later 'kexec -e'; fi
+  echo "kexec armed"
+}
+
+reboot_later() {
+  if [ -d /run/systemd/system ]; then later 'systemctl reboot'; else later 'reboot -f'; fi
+  echo "reboot armed"
+}
+
 cmd=${1:-}; shift || true
 case $cmd in
-  probe | missing | stage | qemu | slot | cleanup) "$cmd" "$@" ;;
+  probe | missing | stage | qemu | slot | cleanup | devices) "$cmd" "$@" ;;
+  kexec) kexec_into "$@" ;;
+  reboot) reboot_later ;;
+  dmesg) exec dmesg -w ;;
   *) die "unknown subcommand '$cmd'" ;;
 esac

@@ -5,8 +5,9 @@ import { installCommand } from '../host/packages.js';
 import { LOCAL_TARGET } from '../plan/defaults.js';
 import type { Plan } from '../plan/types.js';
 import { connectKvmHost } from '../targets/kvm-host.js';
+import { openMachine } from '../targets/machine.js';
 import { targetSpecs } from '../targets/open.js';
-import { remoteMissing } from '../targets/remote/remote-caps.js';
+import { MACHINE_TOOLS, remoteMissing } from '../targets/remote/remote-caps.js';
 import { listedWorkloads } from '../workloads/catalogue.js';
 
 /** Print what the host has and lacks; exit 69 when something needed is missing. */
@@ -23,6 +24,14 @@ export async function doctorCommand(o: { target?: string; targetFile?: string } 
 async function remoteDoctor(name: string, targetFile: string | undefined): Promise<number> {
   const specs = await targetSpecs({ targets: [name] } as Plan, targetFile);
   const spec = specs.get(name)!;
+  if (spec.kind === 'machine') {
+    // openMachine fails (exit 69) naming what is missing, with the line to run there.
+    const m = await openMachine(spec);
+    m.host.close();
+    process.stdout.write(`target ${name} (machine ${spec.user}@${spec.host}:${spec.port}): host key verified against ${spec.knownHosts}\n`);
+    process.stdout.write(`kernel: ${m.original.version}\ndevices: ${spec.devices.join(', ')}: block devices with DAX\ntools: ${MACHINE_TOOLS.join(', ')} (fio optional): present\n`);
+    return 0;
+  }
   const { host, caps } = await connectKvmHost(spec);
   host.close();
   const where = `${spec.user}@${spec.host}`;

@@ -2,14 +2,16 @@
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import { DaxlabError } from '../errors.js';
+import { keyTypeOf } from './keys.js';
 
 /** How to reach and verify the guest. */
 export interface ConnectOptions {
   port: number;
   /** Opens the stream to the guest's sshd when it is not 127.0.0.1:port here (a forward through a remote host). */
   sock?: () => Promise<Duplex>;
-  /** Client private key (OpenSSH format). */
-  privateKey: string;
+  /** Client private key (OpenSSH format), or ssh-agent's socket in `agent`. */
+  privateKey?: string;
+  agent?: string;
   /** The only host key accepted (SSH wire blob). */
   hostPublicKey: Buffer;
   /** Give up at this time (Date.now() scale). */
@@ -80,12 +82,13 @@ async function attemptOnce(opts: ConnectOptions, remaining: number): Promise<Att
     client.connect({
       ...(sock ? { sock } : { host: '127.0.0.1', port: opts.port }),
       username: 'root',
-      privateKey: opts.privateKey,
+      ...(opts.privateKey ? { privateKey: opts.privateKey } : { agent: opts.agent }),
+      agentForward: false,
       hostVerifier: (key: Buffer) => {
         mismatch = !key.equals(opts.hostPublicKey);
         return !mismatch;
       },
-      algorithms: { serverHostKey: ['ssh-ed25519'] },
+      algorithms: { serverHostKey: [keyTypeOf(opts.hostPublicKey) as ssh2.ServerHostKeyAlgorithm] },
       readyTimeout: Math.max(1_000, Math.min(remaining, 20_000)),
       // A hung guest is noticed after about 15 s; a dead QEMU closes the socket at once.
       keepaliveInterval: 5_000,

@@ -70,3 +70,9 @@ export function publicBlob(publicKeyLine: string): Buffer {
   if (!key) throw new Error('no key in public key line');
   return key.getPublicSSH();
 }
+
+/** The key type named inside a key's wire blob ("ssh-ed25519"). */
+export function keyTypeOf(key: Buffer): string {
+  const n = key.length >= 4 ? key.readUInt32BE(0) : 0;
+  return key.subarray(4, 4 + n).toString('latin1');
+}

@@ -31,6 +31,8 @@ export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
   truncate: 'coreutils',
   tail: 'coreutils',
   fio: 'fio',
+  kexec: 'kexec-tools',
+  dmesg: 'util-linux',
 };
 
 /** The Debian package for a tool, or undefined when daxlab does not know one. */

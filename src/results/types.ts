@@ -113,7 +113,7 @@ export interface RunSummary {
   counts: Record<CaseStatus, number>;
   /** Stage timings of the run (build, boot, setup), in milliseconds. */
   stages: Record<string, number>;
-  accel: 'kvm' | 'tcg';
+  accel: 'kvm' | 'tcg' | 'none';
   /** The guest kernel's clocksource (kvm-clock under KVM): proof that KVM was really used. */
   clocksource?: string;
   exitCode: number;

@@ -16,8 +16,9 @@ export interface AttachOptions {
   handle: VmHandle;
   /** Where stopping QEMU and closing the session are registered. */
   teardown: Teardown;
-  /** This boot's client key and the guest's host key (SSH wire blob), the only one accepted. */
-  clientKey: string;
+  /** This boot's client key (or ssh-agent's socket) and the guest's host key (SSH wire blob), the only one accepted. */
+  clientKey?: string;
+  agent?: string;
   hostPublicKey: Buffer;
   /** Opens a stream to the guest's sshd (a remote host's forward); absent: 127.0.0.1:handle.sshPort. */
   openSock?: () => Promise<Duplex>;
@@ -50,7 +51,7 @@ export async function attachGuest(o: AttachOptions): Promise<BootedGuest> {
   const connect = (withinMs: number) => connectGuest({
     port: handle.sshPort,
     ...(o.openSock ? { sock: o.openSock } : {}),
-    privateKey: o.clientKey,
+    ...(o.clientKey ? { privateKey: o.clientKey } : { agent: o.agent }),
     hostPublicKey: o.hostPublicKey,
     deadlineMs: Date.now() + withinMs,
     giveUp: () => (o.signal?.aborted ? 'interrupted' : end ? 'QEMU exited' : null),

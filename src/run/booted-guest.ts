@@ -1,4 +1,5 @@
 // What the runner holds for one booted VM. Implemented in boot-guest.ts over QEMU and ssh2.
+import type { Accel } from '../vm/types.js';
 import type { GuestExec } from './guest-port.js';
 
 /** How QEMU ended: exit code or the signal that killed it. */
@@ -33,14 +34,16 @@ export interface BootedGuest {
   shutdown(): Promise<void>;
   /** From QEMU's start: the kernel ran init; init started sshd (DAXLAB-READY); the ssh session answered a first command. */
   timings: { kernelInitMs: number; sshdStartedMs: number; readyMs: number };
-  accel: 'kvm' | 'tcg';
+  accel: Accel;
+  /** The fsdax block devices to use as they are (a machine's), instead of making namespaces. */
+  pmemDevices?: string[];
   /** The guest kernel's clocksource, read once the guest is ready (kvm-clock proves KVM was used). */
   clocksource?: string;
 }
 
 /** What accelerated a run's guests: QEMU's accelerator and the clocksource the guest kernel chose. */
 export interface GuestAccel {
-  accel: 'kvm' | 'tcg';
+  accel: Accel;
   clocksource?: string;
 }
 
@@ -48,5 +51,6 @@ export interface GuestAccel {
 export function readinessText(g: Pick<BootedGuest, 'timings' | 'accel' | 'clocksource'>): string {
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const t = g.timings;
+  if (g.accel === 'none') return `machine ready in ${s(t.readyMs)} (no VM: the machine's own kernel, clocksource ${g.clocksource ?? 'unknown'})`;
   return `guest ready in ${s(t.readyMs)} (${g.accel.toUpperCase()}, guest clocksource ${g.clocksource ?? 'unknown'}); kernel ran init at ${s(t.kernelInitMs)}, sshd started at ${s(t.sshdStartedMs)}`;
 }

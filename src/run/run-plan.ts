@@ -48,7 +48,8 @@ export const MAX_LOST_IN_A_ROW = 3;
 // A boot that fails ends the run: every remaining case records why (a panic is the kernel's fault).
 async function recordBootFailure(s: RunState, rest: TestCase[], err: unknown) {
   const detail = err instanceof DaxlabError ? err.detail : [];
-  const panic = crashHeadline(detail);
+  // A target that lost the machine (it did not come back after a kexec) is the target's failure, whatever its console said.
+  const panic = err instanceof DaxlabError && err.code === 'TARGET_FAILED' ? null : crashHeadline(detail);
   const status = panic ? 'fail' : 'error';
   const reason = panic ? `kernel crashed during boot: ${panic.trim()}` : `boot failed: ${(err as Error).message}`;
   await s.d.reporter.onStage?.('boot', reason);

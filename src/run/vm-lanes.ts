@@ -156,7 +156,8 @@ export class VmLanes {
 
   // One fsdax namespace per filesystem when the device can hold them (an NVDIMM with labels).
   private async pmem(): Promise<void> {
-    this.devices ??= setupPmem(this.vm.booted.guest, this.vm.booted.binDir, this.vm.filesystems.length);
+    // A machine names its fsdax devices; a VM's are made from its NVDIMM or virtio-pmem.
+    this.devices ??= this.vm.booted.pmemDevices ? Promise.resolve(this.vm.booted.pmemDevices) : setupPmem(this.vm.booted.guest, this.vm.booted.binDir, this.vm.filesystems.length);
     const devices = await this.devices;
     this.together = devices.length >= this.vm.filesystems.length;
   }

@@ -1,6 +1,9 @@
 // Checking a remote host's key against an OpenSSH known_hosts file (pure): plain and hashed
 // (|1|salt|hmac) host fields, [host]:port for ports other than 22, negated and wildcard patterns.
 import { createHash, createHmac } from 'node:crypto';
+import { keyTypeOf } from '../guest/keys.js';
+
+export { keyTypeOf };
 
 /** One key line of a known_hosts file. */
 export interface KnownHost {
@@ -46,12 +49,6 @@ export function hostField(host: string, port: number): string {
 /** OpenSSH's fingerprint of a key blob: "SHA256:" and unpadded base64. */
 export function fingerprint(key: Buffer): string {
   return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
-}
-
-/** The key type named inside a key's wire blob ("ssh-ed25519"). */
-export function keyTypeOf(key: Buffer): string {
-  const n = key.length >= 4 ? key.readUInt32BE(0) : 0;
-  return key.subarray(4, 4 + n).toString('latin1');
 }
 
 function globMatch(pattern: string, name: string): boolean {

@@ -2,22 +2,19 @@
 // it checks the host key, puts the helper script into the host's store and probes the host;
 // each kernel's files are uploaded once (content-addressed), then every boot is staged from them.
 import { join } from 'node:path';
-import { DaxlabError } from '../errors.js';
 import type { HostCaps } from '../host/types.js';
 import type { Plan } from '../plan/types.js';
 import { unsupportedBackend } from '../run/host-check.js';
 import { cacheRoot } from '../kernel/cache-dir.js';
 import { compileGuestPrograms } from '../workloads/compile.js';
-import { GUEST_SCRIPTS_DIR, HOST_SCRIPTS_DIR } from '../cli/paths.js';
+import { GUEST_SCRIPTS_DIR } from '../cli/paths.js';
 import { bootRemote } from './remote/boot-remote.js';
-import { assertRemoteReady, parseRemoteProbe, REMOTE_TOOLS } from './remote/remote-caps.js';
+import { assertRemoteReady, REMOTE_TOOLS } from './remote/remote-caps.js';
+import { openStore, probeRemote } from './remote/remote-store.js';
 import { RemoteHost } from './remote/ssh-host.js';
-import { filesUnder, hashFile, hasBlob, putBlob, stageEntries, uploadFile, uploadMissing, type UploadStats } from './remote/upload.js';
+import { filesUnder, stageEntries, uploadFile, uploadMissing, type UploadStats, type UploadFile } from './remote/upload.js';
 import type { KvmHostSpec } from './target-file.js';
 import type { RunTarget } from './types.js';
-
-/** The helper script run on remote hosts. */
-export const REMOTE_SCRIPT = join(HOST_SCRIPTS_DIR, 'daxlab-remote.sh');
 
 /** Files from guest-scripts/ that guests run (not the C sources the programs are built from). */
 export function isGuestScript(name: string): boolean {
@@ -36,15 +33,8 @@ export interface KvmHost {
 export async function connectKvmHost(spec: KvmHostSpec): Promise<KvmHost> {
   const host = await RemoteHost.connect(spec);
   try {
-    const store = spec.workDir ?? `${await homeOf(host)}/.cache/daxlab-remote`;
-    const made = await host.exec(['mkdir', '-p', '-m', '0700', store], { timeoutMs: 30_000 });
-    if (made.code !== 0) throw new DaxlabError('TARGET_FAILED', `target ${spec.name}: cannot make ${store}: ${made.stderr.trim()}`);
-    const scriptHash = await hashFile(REMOTE_SCRIPT);
-    if (!(await hasBlob(host, store, scriptHash))) await putBlob(host, REMOTE_SCRIPT, store, scriptHash);
-    const script = `${store}/${scriptHash}`;
-    const probed = await host.exec(['bash', script, 'probe', spec.qemu, ...REMOTE_TOOLS], { timeoutMs: 60_000 });
-    if (probed.code !== 0) throw new DaxlabError('TARGET_FAILED', `target ${spec.name}: the probe failed: ${probed.stderr.trim()}`);
-    return { host, store, script, caps: parseRemoteProbe(probed.stdout) };
+    const { store, script } = await openStore(host);
+    return { host, store, script, caps: await probeRemote(host, script, spec.qemu, REMOTE_TOOLS) };
   } catch (err) {
     host.close();
     throw err;
@@ -70,15 +60,15 @@ export async function kvmHostTarget(spec: KvmHostSpec, o: { append?: string[]; s
       const stats = await uploadMissing(host, script, store, files);
       uploads.push(stats);
       o.say?.(`${spec.name}: uploaded ${stats.sent} of ${stats.files} files (${(stats.bytes / 1048576).toFixed(1)} MiB), ${stats.files - stats.sent} already in ${store}`);
-      const base = { host, script, store, caps, plan: p, image: `${store}/${files[0]!.hash}`, entries: stageEntries(files), ...(o.append ? { extraCmdline: o.append } : {}) };
+      const base = { host, script, store, caps, plan: p, slots: spec.slots, slotWaitSec: spec.slotWaitSec, image: `${store}/${files[0]!.hash}`, entries: stageEntries(files), ...(o.append ? { extraCmdline: o.append } : {}) };
       return (_image, serialLog, signal) => bootRemote(base, serialLog, signal);
     },
     close: async () => host.close(),
   };
 }
 
-// The kernel image first (kept in the store only), then what the run dir's bin/ holds.
-async function kernelFiles(image: string, selftests: string | undefined) {
+/** The kernel image first (kept in the store only), then what the run dir's bin/ holds. */
+export async function kernelFiles(image: string, selftests: string | undefined): Promise<UploadFile[]> {
   const guestBin = await compileGuestPrograms(GUEST_SCRIPTS_DIR, join(cacheRoot(), 'guest-bin'));
   return [
     await uploadFile(image, ''),
@@ -86,9 +76,4 @@ async function kernelFiles(image: string, selftests: string | undefined) {
     ...(await filesUnder(GUEST_SCRIPTS_DIR, 'bin', isGuestScript)),
     ...(selftests ? await filesUnder(selftests, 'bin').catch(() => []) : []),
   ];
-}
-
-async function homeOf(host: RemoteHost): Promise<string> {
-  const sftp = await host.sftp();
-  return new Promise((res, rej) => sftp.realpath('.', (e, p) => (e ? rej(new DaxlabError('TARGET_FAILED', `target ${host.spec.name}: cannot find the home directory: ${e.message}`)) : res(p))));
 }

@@ -5,6 +5,7 @@ import { LOCAL_TARGET } from '../plan/defaults.js';
 import type { Plan } from '../plan/types.js';
 import { kvmHostTarget } from './kvm-host.js';
 import { localTarget } from './local.js';
+import { machineTarget } from './machine.js';
 import { loadTargetFile, type TargetSpec } from './target-file.js';
 import type { RunTarget } from './types.js';
 
@@ -44,7 +45,8 @@ export async function openTargets(plan: Plan, o: TargetOptions): Promise<Map<str
   try {
     for (const name of plan.targets) {
       const spec = specs.get(name);
-      out.set(name, spec ? await kvmHostTarget(spec, o) : await localTarget(plan, o.jobs, o.append));
+      if (!spec) out.set(name, await localTarget(plan, o.jobs, o.append));
+      else out.set(name, spec.kind === 'machine' ? await machineTarget(spec, o) : await kvmHostTarget(spec, o));
     }
   } catch (err) {
     await closeTargets(out);

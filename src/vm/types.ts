@@ -37,13 +37,16 @@ export interface VmExit {
   signal: string | null;
 }
 
+/** What runs the guest: KVM, QEMU's TCG emulation, or none (a machine's own kernel, target kind machine). */
+export type Accel = 'kvm' | 'tcg' | 'none';
+
 /** A running VM and its helpers. */
 export interface VmHandle {
   /** QEMU's process id. */
   pid: number;
   /** The host port forwarded to the guest's sshd (127.0.0.1 only). */
   sshPort: number;
-  accel: 'kvm' | 'tcg';
+  accel: Accel;
   /** performance.now() when QEMU was spawned. */
   startedAt: number;
   /** Settles when QEMU exits. */

@@ -4,7 +4,6 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
-import type ssh2 from 'ssh2';
 import { DaxlabError } from '../../errors.js';
 import { prepareSshDir } from '../../guest/keys.js';
 import type { HostCaps } from '../../host/types.js';
@@ -13,6 +12,7 @@ import { attachGuest } from '../../run/attach-guest.js';
 import type { BootedGuest } from '../../run/booted-guest.js';
 import { Teardown } from '../../run/teardown.js';
 import { launchRemoteVm } from './remote-vm.js';
+import { holdSlot } from './slot-lock.js';
 import type { RemoteHost } from './ssh-host.js';
 
 /** What every boot on one host shares for one kernel. */
@@ -27,26 +27,9 @@ export interface RemoteBootBase {
   /** HASH:MODE:PATH words that stage the run dir's bin/ from the store. */
   entries: string[];
   extraCmdline?: string[];
-}
-
-/** Hold one of the target's slots until the returned channel is let go (a crash lets it go too). */
-async function holdSlot(b: RemoteBootBase, signal?: AbortSignal): Promise<ssh2.ClientChannel> {
-  const spec = b.host.spec;
-  const ch = await b.host.spawn(['bash', b.script, 'slot', b.store, String(spec.slots), String(spec.slotWaitSec)]);
-  const line = await new Promise<string>((resolve) => {
-    let out = '';
-    const onAbort = () => resolve('aborted');
-    signal?.addEventListener('abort', onAbort, { once: true });
-    ch.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('\n')) resolve(out.split('\n')[0]!);
-    });
-    ch.on('close', () => resolve(out.trim() || 'closed'));
-  });
-  if (line.startsWith('slot ')) return ch;
-  ch.close();
-  if (line === 'aborted') throw new DaxlabError('INTERRUPTED', 'boot interrupted while waiting for a slot');
-  throw new DaxlabError('LOCK_TIMEOUT', `target ${spec.name}: all ${spec.slots} slot(s) stayed busy for ${spec.slotWaitSec} s (slotWaitSec)`);
+  /** The host's slots and how long a boot waits for one. */
+  slots: number;
+  slotWaitSec: number;
 }
 
 /** Send this boot's keys and sshd_config into RUNDIR/ssh (0700, files 0600). */
@@ -76,7 +59,7 @@ export async function bootRemote(b: RemoteBootBase, serialLog: string, signal?: 
   const shutdown = () => teardown.run();
   const name = b.host.spec.name;
   try {
-    const slot = await holdSlot(b, signal);
+    const slot = await holdSlot(b.host, { script: b.script, store: b.store, slots: b.slots, waitSec: b.slotWaitSec }, signal);
     teardown.add('release the slot', () => void slot.end());
     const staged = await b.host.exec(['bash', b.script, 'stage', b.store, String(b.plan.vm.pmemMiB), ...b.entries], { timeoutMs: 120_000 });
     const runDir = staged.stdout.trim();

@@ -9,8 +9,16 @@ import type { Plan } from '../../plan/types.js';
 /** Tools the remote host must have: its root file system is the guest's (sshd, ndctl, mkfs run in the guest), plus what the helper script uses. */
 export const REMOTE_TOOLS = ['bash', 'sshd', 'ndctl', 'mkfs.ext4', 'mkfs.xfs', 'flock', 'setsid', 'truncate', 'tail', 'fio'] as const;
 
+/** Tools a machine target must have: the cases run on it (kexec only to change its kernel). */
+export const MACHINE_TOOLS = ['bash', 'mkfs.ext4', 'mkfs.xfs', 'flock', 'setsid', 'truncate', 'tail', 'dmesg', 'kexec', 'fio'] as const;
+
 // fio is optional: the fio workloads report a skip without it, as they do locally.
 const REQUIRED = REMOTE_TOOLS.filter((t) => t !== 'fio');
+
+/** Pure: what a machine lacks (tool, package); kexec only when daxlab has to change its kernel. */
+export function machineMissing(caps: HostCaps, needKexec: boolean): Array<{ tool: string; pkg: string }> {
+  return MACHINE_TOOLS.filter((t) => t !== 'fio' && (needKexec || t !== 'kexec') && !caps.tools[t]).map((tool) => ({ tool, pkg: packageFor(tool) ?? tool }));
+}
 
 /** Split probe output into its "== name" sections. */
 export function probeSections(text: string): Map<string, string> {

@@ -7,7 +7,7 @@ import ssh2 from 'ssh2';
 import { DaxlabError } from '../../errors.js';
 import { shellQuote } from '../../guest/quote.js';
 import { checkHostKey, hostField, knownKeyTypes, parseKnownHosts, type HostKeyVerdict } from '../known-hosts.js';
-import type { KvmHostSpec } from '../target-file.js';
+import type { SshSpec } from '../target-spec.js';
 
 /** What a command on the host printed and how it ended. */
 export interface RemoteResult {
@@ -17,29 +17,34 @@ export interface RemoteResult {
 }
 
 /** Why a host key was refused, as lines a person can act on. */
-export function hostKeyRefusal(spec: Pick<KvmHostSpec, 'name' | 'host' | 'port' | 'knownHosts'>, v: Exclude<HostKeyVerdict, { kind: 'known' }>): DaxlabError {
+export function hostKeyRefusal(spec: Pick<SshSpec, 'name' | 'host' | 'port' | 'knownHosts'>, v: Exclude<HostKeyVerdict, { kind: 'known' }>): DaxlabError {
   const where = `${spec.name} (${hostField(spec.host, spec.port)})`;
   if (v.kind === 'unknown') {
-    return new DaxlabError('TARGET_FAILED', `target ${where}: its host key ${v.fingerprint} is not in ${spec.knownHosts}; nothing was run`, [
+    return new HostKeyRefused('TARGET_FAILED', `target ${where}: its host key ${v.fingerprint} is not in ${spec.knownHosts}; nothing was run`, [
       'fix: check that fingerprint on the host itself (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then add the key:',
       `  ssh-keyscan -p ${spec.port} ${spec.host} >> ${spec.knownHosts}`,
     ]);
   }
   if (v.kind === 'revoked') {
-    return new DaxlabError('TARGET_FAILED', `target ${where}: its host key ${v.fingerprint} is revoked in ${spec.knownHosts} line ${v.line}; nothing was run`);
+    return new HostKeyRefused('TARGET_FAILED', `target ${where}: its host key ${v.fingerprint} is revoked in ${spec.knownHosts} line ${v.line}; nothing was run`);
   }
-  return new DaxlabError('TARGET_FAILED', `target ${where}: HOST KEY CHANGED: it presented ${v.fingerprint}; ${spec.knownHosts} expects ${v.expected.join(', ')}; nothing was run`, [
+  return new HostKeyRefused('TARGET_FAILED', `target ${where}: HOST KEY CHANGED: it presented ${v.fingerprint}; ${spec.knownHosts} expects ${v.expected.join(', ')}; nothing was run`, [
     'someone may be in the middle, or the host was reinstalled: verify it before you edit the known_hosts file',
   ]);
 }
+
+/** The host key was not vouched for by known_hosts: never retried, nothing was run. */
+export class HostKeyRefused extends DaxlabError {}
 
 /** A live connection to a target's host. */
 export class RemoteHost {
   private sftpP: Promise<ssh2.SFTPWrapper> | undefined;
   private closedWhy: string | null = null;
+  /** The host key the host presented and known_hosts vouched for (SSH wire blob). */
+  hostKey: Buffer = Buffer.alloc(0);
 
   private constructor(
-    readonly spec: KvmHostSpec,
+    readonly spec: SshSpec,
     private readonly client: ssh2.Client,
   ) {
     client.on('close', () => (this.closedWhy ??= 'the connection closed'));
@@ -47,7 +52,7 @@ export class RemoteHost {
   }
 
   /** Connect and log in; the host key must be in the target's known_hosts (else TARGET_FAILED, nothing run). */
-  static async connect(spec: KvmHostSpec): Promise<RemoteHost> {
+  static async connect(spec: SshSpec): Promise<RemoteHost> {
     const known = parseKnownHosts(await readFile(spec.knownHosts, 'utf8').catch((e: Error) => {
       throw new DaxlabError('TARGET_FAILED', `target ${spec.name}: cannot read known_hosts ${spec.knownHosts}: ${e.message}`);
     }));
@@ -62,8 +67,17 @@ export class RemoteHost {
     return new Promise((resolve, reject) => {
       const client = new ssh2.Client();
       let refused: DaxlabError | undefined;
-      client.once('ready', () => resolve(new RemoteHost(spec, client)));
-      client.once('error', (e) => reject(refused ?? new DaxlabError('TARGET_FAILED', `target ${spec.name}: ssh ${spec.user}@${hostField(spec.host, spec.port)}: ${e.message}`)));
+      let accepted: Buffer = Buffer.alloc(0);
+      client.once('ready', () => {
+        const h = new RemoteHost(spec, client);
+        h.hostKey = accepted;
+        resolve(h);
+      });
+      // ssh2 may emit more than one error for a failed attempt (a reset after a timeout): all handled, the first one counts.
+      client.on('error', (e) => {
+        client.end();
+        reject(refused ?? new DaxlabError('TARGET_FAILED', `target ${spec.name}: ssh ${spec.user}@${hostField(spec.host, spec.port)}: ${e.message}`));
+      });
       client.connect({
         host: spec.host,
         port: spec.port,
@@ -79,6 +93,7 @@ export class RemoteHost {
         hostVerifier: (key: Buffer) => {
           const v = checkHostKey(known, spec.host, spec.port, key);
           if (v.kind !== 'known') refused = hostKeyRefusal(spec, v);
+          else accepted = key;
           return v.kind === 'known';
         },
       });

@@ -27,14 +27,14 @@ describe('target file', () => {
   });
 
   it('names file, line and field of every problem', () => {
-    const issues = parse('targets:\n  kvm1:\n    kind: machine\n    host: 7\n    port: 70000\n    knownHosts: kh\n    password: x\n').issues;
+    const issues = parse('targets:\n  kvm1:\n    kind: bare-metal\n    host: 7\n    port: 70000\n    knownHosts: kh\n    password: x\n').issues;
     expect(issues.every((i) => i.file === FILE)).toBe(true);
     expect(issues.map((i) => `${i.line}: ${i.field}: ${i.message}`)).toEqual([
       "2: targets.kvm1.identity: give 'identity' (a private key file) or 'agent: true' (ssh-agent); passwords are not supported",
-      "3: targets.kvm1.kind: unknown value 'machine'; expected one of: kvm-host",
+      "3: targets.kvm1.kind: unknown value 'bare-metal'; expected one of: kvm-host, machine",
       '4: targets.kvm1.host: expected a string, got number 7',
       '5: targets.kvm1.port: expected a port 1-65535, got 70000',
-      "7: targets.kvm1.password: unknown key 'password'; expected one of: kind, host, port, user, identity, agent, knownHosts, slots, qemu, workDir, connectTimeoutSec, slotWaitSec",
+      "7: targets.kvm1.password: unknown key 'password'; expected one of: kind, host, port, user, identity, agent, knownHosts, workDir, connectTimeoutSec, slots, qemu, slotWaitSec, devices, destructive, kernel, restore, restoreImage, bootTimeoutSec, consoleLog",
     ]);
   });
 
@@ -52,7 +52,7 @@ describe('target file', () => {
     expect(messages('targets:\n  local:\n    kind: kvm-host\n')).toEqual(["2: targets.local: 'local' is built in (QEMU on this machine) and cannot be redefined"]);
     expect(messages('targets:\n  "bad name":\n    kind: kvm-host\n')[0]).toMatch(/^2: targets.bad name: expected a target name/);
     const m = messages('targets:\n  t:\n    kind: kvm-host\n    host: h\n    knownHosts: k\n    identity: id\n    agent: true\n    workDir: rel/dir\n');
-    expect(m).toEqual(["7: targets.t.agent: give either 'identity' or 'agent: true', not both", "8: targets.t.workDir: expected an absolute path on the host, got 'rel/dir'"]);
+    expect(m).toEqual(["7: targets.t.agent: give either 'identity' or 'agent: true', not both", "8: targets.t.workDir: expected an absolute path on the machine, got 'rel/dir'"]);
   });
 
   it('reports YAML syntax errors and a missing targets map with their lines', () => {

@@ -2,7 +2,7 @@
 // emulated NVDIMM with one fsdax namespace, kexec-tools (from the shared root), its sshd on a
 // forwarded loopback port with its own host key, and its serial console in a local file (what a
 // lab's console server would give). It is booted here directly, not by the daxlab under test.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,8 +57,10 @@ export async function startStandIn(image: string, dir: string): Promise<StandIn>
       await s.close();
     }
   };
-  // The lab's part: one fsdax namespace on the NVDIMM, named in the target file.
-  await sh(['bash', join(REPO, 'guest-scripts', 'setup-pmem.sh'), '1']);
+  // The lab's part: one fsdax namespace on the NVDIMM, named in the target file. The script runs
+  // from the run dir: a checkout under /tmp (a CI clone) is hidden by the guest's tmpfs there.
+  copyFileSync(join(REPO, 'guest-scripts', 'setup-pmem.sh'), join(runDir, 'setup-pmem.sh'));
+  await sh(['bash', join(runDir, 'setup-pmem.sh'), '1']);
   return {
     port: vm.sshPort, identity, knownHosts, consoleLog, vm, sh,
     targetFile: (name, extra) => {

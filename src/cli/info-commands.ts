@@ -29,7 +29,8 @@ async function remoteDoctor(name: string, targetFile: string | undefined): Promi
     const m = await openMachine(spec);
     m.host.close();
     process.stdout.write(`target ${name} (machine ${spec.user}@${spec.host}:${spec.port}): host key verified against ${spec.knownHosts}\n`);
-    process.stdout.write(`kernel: ${m.original.version}\ndevices: ${spec.devices.join(', ')}: block devices with DAX\ntools: ${MACHINE_TOOLS.join(', ')} (fio optional): present\n`);
+    process.stdout.write(`kernel: ${m.original.version}\ndevices: ${spec.devices.join(', ')}: block devices with DAX\n`);
+    for (const t of MACHINE_TOOLS) process.stdout.write(`${t}: ${m.caps.tools[t] ?? (t === 'fio' ? 'missing (optional: the fio workloads are skipped)' : 'not needed for this target')}\n`);
     return 0;
   }
   const { host, caps } = await connectKvmHost(spec);

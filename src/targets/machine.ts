@@ -31,7 +31,7 @@ export async function openMachine(spec: MachineSpec, say: (m: string) => void = 
     const bad = devs.stdout.split('\n').filter((l) => l !== '' && !l.endsWith(' ok'));
     if (devs.code !== 0 || bad.length > 0) throw new DaxlabError('TARGET_FAILED', `target ${spec.name}: unusable devices: ${bad.join('; ') || devs.stderr.trim()}`);
     const id = await identify(host);
-    return { spec, host, store, original: id, id, moved: false, say };
+    return { spec, host, store, caps, original: id, id, moved: false, say };
   } catch (err) {
     host.close();
     throw err;

@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 describe('target kind machine (a stand-in guest with an NVDIMM, reached over SSH)', () => {
-  it('kernel: running: the default plan passes on the machine\'s own kernel, no VM and no kexec', async () => {
+  it('kernel: running: the default plan passes on the machine\'s own kernel, no VM and no kexec; doctor checks it', async () => {
     const t = machine.targetFile('pmem1', { kernel: 'running' });
     const bootId = (await state())[0];
     const r = await daxlab(['run', '--target-file', t, '--target', 'pmem1']);
@@ -53,6 +53,10 @@ describe('target kind machine (a stand-in guest with an NVDIMM, reached over SSH
     expect(r.output).toMatch(/machine ready in/);
     expect(r.exitCode).toBe(0);
     expect((await state())[0], 'the same boot: no kexec').toBe(bootId);
+    const doctor = await execa('node', [CLI, 'doctor', '--target', 'pmem1', '--target-file', t], { reject: false });
+    expect(doctor.stdout, doctor.stderr).toMatch(/^target pmem1 \(machine root@127\.0\.0\.1:\d+\): host key verified against /);
+    expect(doctor.stdout).toContain('devices: /dev/pmem0: block devices with DAX');
+    expect(doctor.exitCode).toBe(0);
   });
 
   it('kernel: test: kexec into the patched kernel, proven, the seed bug caught, then back to the default kernel', async () => {

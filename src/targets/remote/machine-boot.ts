@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { DaxlabError } from '../../errors.js';
+import type { HostCaps } from '../../host/types.js';
 import { attachGuest } from '../../run/attach-guest.js';
 import type { BootedGuest } from '../../run/booted-guest.js';
 import { Teardown } from '../../run/teardown.js';
@@ -21,6 +22,8 @@ export interface MachineState {
   spec: MachineSpec;
   host: RemoteHost;
   store: RemoteStore;
+  /** What the machine has (its tools), probed when it was opened. */
+  caps: HostCaps;
   /** The boot daxlab found the machine in (its default kernel). */
   original: MachineIdentity;
   /** The boot it is in now. */

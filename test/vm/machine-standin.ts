@@ -6,7 +6,7 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareSshDir } from '../../src/guest/keys.js';
+import { prepareSshDir, type SshMaterial } from '../../src/guest/keys.js';
 import { connectGuest } from '../../src/guest/session.js';
 import type { GuestSession } from '../../src/guest/types.js';
 import { probeHost } from '../../src/host/probe.js';
@@ -38,11 +38,23 @@ export async function startStandIn(image: string, dir: string): Promise<StandIn>
   await fh.truncate(DEFAULT_VM.pmemMiB * 1024 * 1024);
   await fh.close();
   const consoleLog = join(dir, 'standin-console.log');
-  const vm = await launchVm({
-    kernelImage: image, cmdline: [], cpus: DEFAULT_VM.cpus, memoryMiB: DEFAULT_VM.memoryMiB, logBufKiB: DEFAULT_VM.logBufKiB, backend: 'pmem',
-    pmemFile, pmemMiB: DEFAULT_VM.pmemMiB, sshPort: 0, serialLog: consoleLog, init: join(REPO, 'guest-scripts', 'init.sh'), runDir,
-  }, await probeHost());
-  await vm.waitReady(120_000);
+  let vm: VmHandle | undefined;
+  try {
+    vm = await launchVm({
+      kernelImage: image, cmdline: [], cpus: DEFAULT_VM.cpus, memoryMiB: DEFAULT_VM.memoryMiB, logBufKiB: DEFAULT_VM.logBufKiB, backend: 'pmem',
+      pmemFile, pmemMiB: DEFAULT_VM.pmemMiB, sshPort: 0, serialLog: consoleLog, init: join(REPO, 'guest-scripts', 'init.sh'), runDir,
+    }, await probeHost());
+    await vm.waitReady(120_000);
+    return await ready(vm, ssh, runDir, dir, consoleLog);
+  } catch (err) {
+    await vm?.kill();
+    await rm(runDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+// Keys and known_hosts for the tests, a shell on it, and its one fsdax namespace.
+async function ready(vm: VmHandle, ssh: SshMaterial, runDir: string, dir: string, consoleLog: string): Promise<StandIn> {
   const identity = join(dir, 'standin-id');
   writeFileSync(identity, ssh.clientKey, { mode: 0o600 });
   const knownHosts = join(dir, 'standin-known_hosts');

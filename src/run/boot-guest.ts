@@ -58,9 +58,7 @@ export async function bootGuest(o: BootOptions): Promise<BootedGuest> {
   // Steps run newest first: the dir is removed before its owner lock is let go.
   teardown.add('release the run dir owner lock', () => owned.release());
   teardown.add('remove run dir', removeRunDir);
-  const onAbort = () => void teardown.run();
-  o.signal?.addEventListener('abort', onAbort, { once: true });
-  teardown.add('stop listening for aborts', () => o.signal?.removeEventListener('abort', onAbort));
+  teardown.runOnAbort(o.signal);
   const checkAbort = () => {
     if (o.signal?.aborted) throw new DaxlabError('INTERRUPTED', 'boot interrupted');
   };

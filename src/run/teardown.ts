@@ -13,6 +13,14 @@ export class Teardown {
     if (this.running) this.running = this.running.then(() => this.runSteps(this.onError));
   }
 
+  /** Run the teardown at once when signal aborts (Ctrl-C during a boot); the listener is itself a step. */
+  runOnAbort(signal: AbortSignal | undefined): void {
+    if (!signal) return;
+    const onAbort = () => void this.run();
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.add('stop listening for aborts', () => signal.removeEventListener('abort', onAbort));
+  }
+
   /**
    * Run all steps newest first; errors are reported through `onError` and do not stop the rest.
    * A second call (e.g. a signal during shutdown) waits for the first run to finish.

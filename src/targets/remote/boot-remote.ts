@@ -11,6 +11,7 @@ import type { Plan } from '../../plan/types.js';
 import { attachGuest } from '../../run/attach-guest.js';
 import type { BootedGuest } from '../../run/booted-guest.js';
 import { Teardown } from '../../run/teardown.js';
+import { stageRunDir } from './remote-store.js';
 import { launchRemoteVm } from './remote-vm.js';
 import { holdSlot } from './slot-lock.js';
 import type { RemoteHost } from './ssh-host.js';
@@ -53,22 +54,13 @@ async function sendKeys(b: RemoteBootBase, runDir: string): Promise<{ clientKey:
 /** Boot one guest on the host; on any failure what was started there is torn down before the error. */
 export async function bootRemote(b: RemoteBootBase, serialLog: string, signal?: AbortSignal): Promise<BootedGuest> {
   const teardown = new Teardown();
-  const onAbort = () => void teardown.run();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  teardown.add('stop listening for aborts', () => signal?.removeEventListener('abort', onAbort));
+  teardown.runOnAbort(signal);
   const shutdown = () => teardown.run();
   const name = b.host.spec.name;
   try {
     const slot = await holdSlot(b.host, { script: b.script, store: b.store, slots: b.slots, waitSec: b.slotWaitSec }, signal);
     teardown.add('release the slot', () => void slot.end());
-    const staged = await b.host.exec(['bash', b.script, 'stage', b.store, String(b.plan.vm.pmemMiB), ...b.entries], { timeoutMs: 120_000 });
-    const runDir = staged.stdout.trim();
-    if (staged.code !== 0 || !runDir.startsWith('/tmp/daxlab-remote.')) {
-      throw new DaxlabError('TARGET_FAILED', `target ${name}: cannot stage a run dir: ${staged.stderr.trim() || `exit ${staged.code}`}`);
-    }
-    teardown.add('remove the run dir on the host', async () => {
-      if (!b.host.closed()) await b.host.exec(['bash', b.script, 'cleanup', runDir], { timeoutMs: 15_000 });
-    });
+    const runDir = await stageRunDir(b.host, b, b.plan.vm.pmemMiB, b.entries, teardown);
     const keys = await sendKeys(b, runDir);
     if (signal?.aborted) throw new DaxlabError('INTERRUPTED', 'boot interrupted');
     const vm = b.plan.vm;

@@ -12,7 +12,7 @@ import { Teardown } from '../../run/teardown.js';
 import type { MachineSpec } from '../target-spec.js';
 import { BOOT_MARK, kexecCmdline, moveMachine, waitForNewBoot, type MachineIdentity } from './kexec.js';
 import { machineHandle } from './machine-handle.js';
-import { openStore, type RemoteStore } from './remote-store.js';
+import { openStore, stageRunDir, type RemoteStore } from './remote-store.js';
 import { holdSlot } from './slot-lock.js';
 import type { RemoteHost } from './ssh-host.js';
 import { stageEntries, uploadMissing, type UploadFile } from './upload.js';
@@ -85,9 +85,7 @@ async function toKernelUnderTest(m: MachineState, k: MachineKernel, signal?: Abo
 /** Bring the machine to the kernel and log in; everything made for the boot is undone at shutdown. */
 export async function bootMachine(m: MachineState, k: MachineKernel, serialLog: string, signal?: AbortSignal): Promise<BootedGuest> {
   const teardown = new Teardown();
-  const onAbort = () => void teardown.run();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  teardown.add('stop listening for aborts', () => signal?.removeEventListener('abort', onAbort));
+  teardown.runOnAbort(signal);
   const shutdown = () => teardown.run();
   try {
     await reconnect(m, signal);
@@ -98,14 +96,7 @@ export async function bootMachine(m: MachineState, k: MachineKernel, serialLog: 
     await uploadMissing(host, script, store, k.files);
     const slot = await holdSlot(host, { script, store, slots: 1, waitSec: 600 }, signal);
     teardown.add('release the machine', () => void slot.end());
-    const staged = await host.exec(['bash', script, 'stage', store, '0', ...stageEntries(k.files)], { timeoutMs: 120_000 });
-    const runDir = staged.stdout.trim();
-    if (staged.code !== 0 || !runDir.startsWith('/tmp/daxlab-remote.')) {
-      throw new DaxlabError('TARGET_FAILED', `target ${m.spec.name}: cannot stage a run dir: ${staged.stderr.trim() || `exit ${staged.code}`}`);
-    }
-    teardown.add('remove the run dir on the machine', async () => {
-      if (!host.closed()) await host.exec(['bash', script, 'cleanup', runDir], { timeoutMs: 15_000 });
-    });
+    const runDir = await stageRunDir(host, m.store, 0, stageEntries(k.files), teardown);
     const handle = await machineHandle(host, script, serialLog, startedAt);
     const key = m.spec.identity ? await readFile(m.spec.identity, 'utf8') : undefined;
     const booted = await attachGuest({

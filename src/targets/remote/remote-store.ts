@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { DaxlabError } from '../../errors.js';
 import type { HostCaps } from '../../host/types.js';
+import type { Teardown } from '../../run/teardown.js';
 import { HOST_SCRIPTS_DIR } from '../../cli/paths.js';
 import { parseRemoteProbe } from './remote-caps.js';
 import type { RemoteHost } from './ssh-host.js';
@@ -32,6 +33,22 @@ export async function probeRemote(host: RemoteHost, script: string, qemu: string
   const probed = await host.exec(['bash', script, 'probe', qemu, ...tools], { timeoutMs: 60_000 });
   if (probed.code !== 0) throw new DaxlabError('TARGET_FAILED', `target ${host.spec.name}: the probe failed: ${probed.stderr.trim()}`);
   return parseRemoteProbe(probed.stdout);
+}
+
+/**
+ * Stage a 0700 run dir under the machine's /tmp from the store (entries HASH:MODE:PATH, a sparse
+ * pmem.img of pmemMiB unless 0); teardown removes it again while the connection lives.
+ */
+export async function stageRunDir(host: RemoteHost, s: RemoteStore, pmemMiB: number, entries: readonly string[], teardown: Teardown): Promise<string> {
+  const staged = await host.exec(['bash', s.script, 'stage', s.store, String(pmemMiB), ...entries], { timeoutMs: 120_000 });
+  const runDir = staged.stdout.trim();
+  if (staged.code !== 0 || !runDir.startsWith('/tmp/daxlab-remote.')) {
+    throw new DaxlabError('TARGET_FAILED', `target ${host.spec.name}: cannot stage a run dir: ${staged.stderr.trim() || `exit ${staged.code}`}`);
+  }
+  teardown.add('remove the run dir on the remote machine', async () => {
+    if (!host.closed()) await host.exec(['bash', s.script, 'cleanup', runDir], { timeoutMs: 15_000 });
+  });
+  return runDir;
 }
 
 async function homeOf(host: RemoteHost): Promise<string> {

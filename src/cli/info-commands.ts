@@ -3,7 +3,6 @@ import { doctorReport } from '../host/doctor.js';
 import { probeHost } from '../host/probe.js';
 import { installCommand } from '../host/packages.js';
 import { LOCAL_TARGET } from '../plan/defaults.js';
-import type { Plan } from '../plan/types.js';
 import { connectKvmHost } from '../targets/kvm-host.js';
 import { openMachine } from '../targets/machine.js';
 import { targetSpecs } from '../targets/open.js';
@@ -22,7 +21,7 @@ export async function doctorCommand(o: { target?: string; targetFile?: string } 
 
 // A kvm-host target's host: its host key checked, probed over SSH; what the pmem backend needs there, with the line to run there.
 async function remoteDoctor(name: string, targetFile: string | undefined): Promise<number> {
-  const specs = await targetSpecs({ targets: [name] } as Plan, targetFile);
+  const specs = await targetSpecs([name], targetFile);
   const spec = specs.get(name)!;
   if (spec.kind === 'machine') {
     // openMachine fails (exit 69) naming what is missing, with the line to run there.
@@ -38,7 +37,7 @@ async function remoteDoctor(name: string, targetFile: string | undefined): Promi
   const where = `${spec.user}@${spec.host}`;
   process.stdout.write(`target ${name} (kvm-host ${where}:${spec.port}): host key verified against ${spec.knownHosts}\n`);
   for (const line of doctorReport(caps).lines) process.stdout.write(`${line}\n`);
-  const missing = remoteMissing({ backend: 'pmem' } as Plan, caps);
+  const missing = remoteMissing('pmem', caps);
   for (const m of missing) process.stdout.write(`missing on ${spec.host}: ${m.tool} (package ${m.pkg})\n`);
   if (missing.length > 0) process.stdout.write(`fix, on ${spec.host}: ${installCommand(missing.map((m) => m.pkg))}\n`);
   return missing.length > 0 ? 69 : 0;

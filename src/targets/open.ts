@@ -19,9 +19,9 @@ export interface TargetOptions {
   say?: (message: string) => void;
 }
 
-/** The declared targets the plan names (PLAN_INVALID for a name nobody declared), before anything connects. */
-export async function targetSpecs(plan: Plan, targetFile: string | undefined): Promise<Map<string, TargetSpec>> {
-  const remote = plan.targets.filter((t) => t !== LOCAL_TARGET);
+/** The declared targets among these names (PLAN_INVALID for a name nobody declared), before anything connects. */
+export async function targetSpecs(names: readonly string[], targetFile: string | undefined): Promise<Map<string, TargetSpec>> {
+  const remote = names.filter((t) => t !== LOCAL_TARGET);
   if (remote.length === 0) return new Map();
   if (!targetFile) {
     throw new DaxlabError('PLAN_INVALID', `unknown target '${remote[0]}': only '${LOCAL_TARGET}' is built in`, [
@@ -40,7 +40,7 @@ export async function targetSpecs(plan: Plan, targetFile: string | undefined): P
 
 /** Open every target the plan names; throws PLAN_INVALID for one that is not known. */
 export async function openTargets(plan: Plan, o: TargetOptions): Promise<Map<string, RunTarget>> {
-  const specs = await targetSpecs(plan, o.targetFile);
+  const specs = await targetSpecs(plan.targets, o.targetFile);
   const out = new Map<string, RunTarget>();
   try {
     for (const name of plan.targets) {

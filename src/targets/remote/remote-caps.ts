@@ -4,7 +4,7 @@ import { DaxlabError } from '../../errors.js';
 import { installCommand, packageFor } from '../../host/packages.js';
 import { hasDeviceProperty, kvmVerdict, parseDeviceHelp, parseQemuVersion } from '../../host/parse.js';
 import type { HostCaps } from '../../host/types.js';
-import type { Plan } from '../../plan/types.js';
+import type { BackendName, Plan } from '../../plan/types.js';
 
 /** Tools the remote host must have: its root file system is the guest's (sshd, ndctl, mkfs run in the guest), plus what the helper script uses. */
 export const REMOTE_TOOLS = ['bash', 'sshd', 'ndctl', 'mkfs.ext4', 'mkfs.xfs', 'flock', 'setsid', 'truncate', 'tail', 'fio'] as const;
@@ -58,11 +58,11 @@ export function parseRemoteProbe(text: string): HostCaps {
 }
 
 /** Pure: what the host lacks for the plan (tool, package), QEMU and its pmem devices included. */
-export function remoteMissing(plan: Plan, caps: HostCaps): Array<{ tool: string; pkg: string }> {
+export function remoteMissing(backend: BackendName, caps: HostCaps): Array<{ tool: string; pkg: string }> {
   const missing: Array<{ tool: string; pkg: string }> = [];
   if (!caps.qemu) missing.push({ tool: 'qemu-system-x86_64', pkg: 'qemu-system-x86' });
   else {
-    const device = plan.backend === 'pmem' ? 'nvdimm' : plan.backend === 'virtio-pmem' ? 'virtio-pmem-pci' : null;
+    const device = backend === 'pmem' ? 'nvdimm' : backend === 'virtio-pmem' ? 'virtio-pmem-pci' : null;
     if (device && !caps.qemu.devices.includes(device)) missing.push({ tool: `QEMU device ${device}`, pkg: 'qemu-system-x86' });
   }
   for (const tool of REQUIRED) if (!caps.tools[tool]) missing.push({ tool, pkg: packageFor(tool) ?? tool });
@@ -71,7 +71,7 @@ export function remoteMissing(plan: Plan, caps: HostCaps): Array<{ tool: string;
 
 /** Throw TARGET_FAILED naming what the host lacks and the line to run there. */
 export function assertRemoteReady(target: string, host: string, plan: Plan, caps: HostCaps): void {
-  const missing = remoteMissing(plan, caps);
+  const missing = remoteMissing(plan.backend, caps);
   if (missing.length === 0) return;
   const pkgs = [...new Set(missing.map((m) => m.pkg))];
   throw new DaxlabError('TARGET_FAILED', `target ${target}: missing on ${host}: ${missing.map((m) => `${m.tool} (package ${m.pkg})`).join(', ')}`, [

@@ -3,7 +3,6 @@ import { parseRemoteProbe, probeSections, remoteMissing } from '../../../src/tar
 import { helperFacts } from '../../../src/targets/remote/remote-vm.js';
 import { stageEntries } from '../../../src/targets/remote/upload.js';
 import { isGuestScript } from '../../../src/targets/kvm-host.js';
-import type { Plan } from '../../../src/plan/types.js';
 
 const PROBE = [
   '== qemu-path', '/usr/bin/qemu-system-x86_64',
@@ -17,7 +16,6 @@ const PROBE = [
   'flock /usr/bin/flock', 'setsid /usr/bin/setsid', 'truncate /usr/bin/truncate', 'tail /usr/bin/tail', 'fio ', '',
 ].join('\n');
 
-const plan = (backend: Plan['backend']) => ({ backend }) as Plan;
 
 describe('remote host probe', () => {
   it('splits the probe into sections', () => {
@@ -42,12 +40,12 @@ describe('remote host probe', () => {
   });
 
   it('names what the host lacks with its package; fio is optional', () => {
-    expect(remoteMissing(plan('pmem'), parseRemoteProbe(PROBE))).toEqual([{ tool: 'ndctl', pkg: 'ndctl' }]);
+    expect(remoteMissing('pmem', parseRemoteProbe(PROBE))).toEqual([{ tool: 'ndctl', pkg: 'ndctl' }]);
     const noQemu = parseRemoteProbe(PROBE.replace('/usr/bin/qemu-system-x86_64\n', '\n'));
     expect(noQemu.qemu).toBeNull();
-    expect(remoteMissing(plan('pmem'), noQemu)[0]).toEqual({ tool: 'qemu-system-x86_64', pkg: 'qemu-system-x86' });
+    expect(remoteMissing('pmem', noQemu)[0]).toEqual({ tool: 'qemu-system-x86_64', pkg: 'qemu-system-x86' });
     const noPmem = parseRemoteProbe(PROBE.replace('name "virtio-pmem-pci", bus PCI', ''));
-    expect(remoteMissing(plan('virtio-pmem'), noPmem)).toContainEqual({ tool: 'QEMU device virtio-pmem-pci', pkg: 'qemu-system-x86' });
+    expect(remoteMissing('virtio-pmem', noPmem)).toContainEqual({ tool: 'QEMU device virtio-pmem-pci', pkg: 'qemu-system-x86' });
   });
 });
 

@@ -40,12 +40,12 @@ export class HostKeyRefused extends DaxlabError {}
 export class RemoteHost {
   private sftpP: Promise<ssh2.SFTPWrapper> | undefined;
   private closedWhy: string | null = null;
-  /** The host key the host presented and known_hosts vouched for (SSH wire blob). */
-  hostKey: Buffer = Buffer.alloc(0);
 
   private constructor(
     readonly spec: SshSpec,
     private readonly client: ssh2.Client,
+    /** The host key the host presented and known_hosts vouched for (SSH wire blob). */
+    readonly hostKey: Buffer,
   ) {
     client.on('close', () => (this.closedWhy ??= 'the connection closed'));
     client.on('error', (e) => (this.closedWhy ??= e.message));
@@ -68,11 +68,7 @@ export class RemoteHost {
       const client = new ssh2.Client();
       let refused: DaxlabError | undefined;
       let accepted: Buffer = Buffer.alloc(0);
-      client.once('ready', () => {
-        const h = new RemoteHost(spec, client);
-        h.hostKey = accepted;
-        resolve(h);
-      });
+      client.once('ready', () => resolve(new RemoteHost(spec, client, accepted)));
       // ssh2 may emit more than one error for a failed attempt (a reset after a timeout): all handled, the first one counts.
       client.on('error', (e) => {
         client.end();
@@ -112,8 +108,8 @@ export class RemoteHost {
     });
   }
 
-  /** Run argv on the host to its end; stdin is sent and closed. */
-  async exec(argv: readonly string[], o: { stdin?: string; timeoutMs?: number } = {}): Promise<RemoteResult> {
+  /** Run argv on the host to its end (its stdin closed at once); a timeout closes the channel. */
+  async exec(argv: readonly string[], o: { timeoutMs?: number } = {}): Promise<RemoteResult> {
     const ch = await this.spawn(argv);
     return new Promise((resolve) => {
       let stdout = '';
@@ -127,7 +123,7 @@ export class RemoteHost {
         if (timer) clearTimeout(timer);
         resolve({ code, stdout, stderr });
       });
-      ch.end(o.stdin ?? '');
+      ch.end();
     });
   }
 

@@ -1,7 +1,6 @@
 // One "boot" on a machine target: bring it to the kernel under test (kexec, proven by the mark on
 // its command line and its release) unless it runs it already, upload what the cases need, hold
 // its lock, stage a run dir, follow its kernel log and log in. No VM: the cases run on the machine.
-import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { DaxlabError } from '../../errors.js';
@@ -98,9 +97,8 @@ export async function bootMachine(m: MachineState, k: MachineKernel, serialLog: 
     teardown.add('release the machine', () => void slot.end());
     const runDir = await stageRunDir(host, m.store, 0, stageEntries(k.files), teardown);
     const handle = await machineHandle(host, script, serialLog, startedAt);
-    const key = m.spec.identity ? await readFile(m.spec.identity, 'utf8') : undefined;
     const booted = await attachGuest({
-      handle, teardown, ...(key ? { clientKey: key } : { agent: process.env.SSH_AUTH_SOCK }), hostPublicKey: host.hostKey,
+      handle, teardown, ...('privateKey' in host.auth ? { clientKey: host.auth.privateKey } : host.auth), hostPublicKey: host.hostKey,
       openSock: () => tcpTo(m.spec.host, m.spec.port), serialLog, binDir: `${runDir}/bin`, bootMs: m.spec.bootTimeoutSec * 1000, signal, shutdown,
     });
     m.usedBootId = m.id.bootId;

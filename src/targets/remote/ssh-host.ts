@@ -46,6 +46,8 @@ export class RemoteHost {
     private readonly client: ssh2.Client,
     /** The host key the host presented and known_hosts vouched for (SSH wire blob). */
     readonly hostKey: Buffer,
+    /** How it logged in: the identity's private key, or ssh-agent's socket (for a second connection to the same machine). */
+    readonly auth: { privateKey: string } | { agent: string },
   ) {
     client.on('close', () => (this.closedWhy ??= 'the connection closed'));
     client.on('error', (e) => (this.closedWhy ??= e.message));
@@ -63,12 +65,13 @@ export class RemoteHost {
       : undefined;
     const agent = spec.identity ? undefined : process.env.SSH_AUTH_SOCK;
     if (!privateKey && !agent) throw new DaxlabError('TARGET_FAILED', `target ${spec.name}: agent: true, but SSH_AUTH_SOCK is not set`);
+    const auth = privateKey ? { privateKey } : { agent: agent! };
     const types = knownKeyTypes(known, spec.host, spec.port);
     return new Promise((resolve, reject) => {
       const client = new ssh2.Client();
       let refused: DaxlabError | undefined;
       let accepted: Buffer = Buffer.alloc(0);
-      client.once('ready', () => resolve(new RemoteHost(spec, client, accepted)));
+      client.once('ready', () => resolve(new RemoteHost(spec, client, accepted, auth)));
       // ssh2 may emit more than one error for a failed attempt (a reset after a timeout): all handled, the first one counts.
       client.on('error', (e) => {
         client.end();
@@ -78,7 +81,7 @@ export class RemoteHost {
         host: spec.host,
         port: spec.port,
         username: spec.user,
-        ...(privateKey ? { privateKey } : { agent }),
+        ...auth,
         agentForward: false,
         tryKeyboard: false,
         readyTimeout: spec.connectTimeoutSec * 1000,

@@ -2,8 +2,7 @@
 // kernel log, followed over SSH (dmesg -w) into the local results; there is no QEMU to stop or to
 // ask for sysrq keys (stacks are asked for through the shell), and it never "exits".
 import { createWriteStream } from 'node:fs';
-import { watchSerial } from '../../vm/serial.js';
-import { lastLines, readSerial } from '../../vm/serial.js';
+import { lastLines, readSerial, watchSerial } from '../../vm/serial.js';
 import type { VmExit, VmHandle } from '../../vm/types.js';
 import type { RemoteHost } from './ssh-host.js';
 

@@ -13,6 +13,9 @@ export interface MachineIdentity {
   version: string;
 }
 
+/** The machine did not answer SSH in time after a kexec, a reboot or a lost connection. */
+export class MachineGone extends DaxlabError {}
+
 /** The kernel command-line word that marks a boot daxlab made. */
 export const BOOT_MARK = 'daxlab.boot=';
 
@@ -61,7 +64,7 @@ export async function waitForNewBoot(spec: MachineSpec, oldBootId: string | null
     }
     await new Promise((r) => setTimeout(r, 1_000));
   }
-  throw new DaxlabError('TARGET_FAILED', `target ${spec.name}: the machine did not come back within ${spec.bootTimeoutSec} s (bootTimeoutSec) after ${what}; last: ${last}`, consoleTail(spec));
+  throw new MachineGone('TARGET_FAILED', `target ${spec.name}: the machine did not come back within ${spec.bootTimeoutSec} s (bootTimeoutSec) after ${what}; last: ${last}`, consoleTail(spec));
 }
 
 /** kexec the machine into image with cmdline, or reboot it (image undefined); returns the new connection and identity. */

@@ -9,7 +9,7 @@ import { attachGuest } from '../../run/attach-guest.js';
 import type { BootedGuest } from '../../run/booted-guest.js';
 import { Teardown } from '../../run/teardown.js';
 import type { MachineSpec } from '../target-spec.js';
-import { BOOT_MARK, kexecCmdline, moveMachine, waitForNewBoot, type MachineIdentity } from './kexec.js';
+import { BOOT_MARK, kexecCmdline, MachineGone, moveMachine, waitForNewBoot, type MachineIdentity } from './kexec.js';
 import { machineHandle } from './machine-handle.js';
 import { openStore, stageRunDir, type RemoteStore } from './remote-store.js';
 import { holdSlot } from './slot-lock.js';
@@ -29,6 +29,8 @@ export interface MachineState {
   id: MachineIdentity;
   /** True once daxlab moved it off its default kernel. */
   moved: boolean;
+  /** Why the machine was given up on (it did not come back in time): nothing more is tried on it. */
+  lost?: string;
   /** The boot id an earlier BootedGuest ran cases in: a boot is fresh for one BootedGuest only, as a VM is. */
   usedBootId?: string;
   say: (m: string) => void;
@@ -50,11 +52,23 @@ function tcpTo(host: string, port: number): Promise<Duplex> {
   });
 }
 
+// A machine that did not come back within bootTimeoutSec is given up on: neither a later boot nor
+// the restore waits for it a second time.
+async function noteLost<T>(m: MachineState, waiting: Promise<T>): Promise<T> {
+  try {
+    return await waiting;
+  } catch (err) {
+    if (err instanceof MachineGone) m.lost = err.message;
+    throw err;
+  }
+}
+
 // A machine whose connection was lost (cut, or it crashed and rebooted) must answer again before
 // anything else, in any boot: a boot without this kernel's mark is kexec'd again.
 async function reconnect(m: MachineState, signal?: AbortSignal): Promise<void> {
   if (!m.host.closed()) return;
-  const back = await waitForNewBoot(m.spec, null, 'losing the connection to it', signal);
+  if (m.lost) throw new DaxlabError('TARGET_FAILED', m.lost);
+  const back = await noteLost(m, waitForNewBoot(m.spec, null, 'losing the connection to it', signal));
   m.host = back.host;
   m.id = back.id;
   m.store = await openStore(m.host);
@@ -70,7 +84,7 @@ async function toKernelUnderTest(m: MachineState, k: MachineKernel, signal?: Abo
   m.say(`${m.spec.name}: kexec into ${k.release} (was ${m.id.release})`);
   m.moved = true;
   const cmdline = kexecCmdline(m.original.cmdline, k.append, k.mark);
-  const moved = await moveMachine(m.host, m.store.script, { image: `${m.store.store}/${image.hash}`, cmdline, what: `kexec into ${k.release}` }, signal);
+  const moved = await noteLost(m, moveMachine(m.host, m.store.script, { image: `${m.store.store}/${image.hash}`, cmdline, what: `kexec into ${k.release}` }, signal));
   m.host = moved.host;
   m.id = moved.id;
   m.store = await openStore(m.host);

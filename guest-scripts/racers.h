@@ -11,12 +11,24 @@
 
 enum race_kind {
 	RACE_TRUNCATE, RACE_PUNCH, RACE_OTRUNC, RACE_ZERO,
-	RACE_COLLAPSE, RACE_INSERT, RACE_CLONE, RACE_DEDUPE, RACE_COUNT
+	RACE_COLLAPSE, RACE_INSERT, RACE_CLONE, RACE_DEDUPE, RACE_SCRUB, RACE_COUNT
 };
 
 static const char *const RACE_NAMES[RACE_COUNT] = {
-	"truncate", "punch", "otrunc", "zero", "collapse", "insert", "clone", "dedupe",
+	"truncate", "punch", "otrunc", "zero", "collapse", "insert", "clone", "dedupe", "scrub",
 };
+
+/* xfs online check and repair (include/uapi xfs_fs.h is not in every userspace): the ioctl,
+ * the data-fork mapping check and its repair flag, as fs/xfs/libxfs/xfs_fs.h defines them. */
+struct daxlab_xfs_scrub_metadata {
+	uint32_t sm_type, sm_flags;
+	uint64_t sm_ino;
+	uint32_t sm_gen, sm_agno;
+	uint64_t sm_reserved[5];
+};
+#define DAXLAB_XFS_IOC_SCRUB_METADATA _IOWR('X', 60, struct daxlab_xfs_scrub_metadata)
+#define DAXLAB_XFS_SCRUB_TYPE_BMBTD 12
+#define DAXLAB_XFS_SCRUB_IFLAG_REPAIR (1u << 0)
 
 /* One racing operation on the prepared file. */
 struct racer {
@@ -40,7 +52,7 @@ static inline int race_parse(const char *s)
 /* True when the expected content depends on what the pin I/O left in the page. */
 static inline int race_needs_pin_content(enum race_kind k)
 {
-	return k == RACE_COLLAPSE || k == RACE_INSERT || k == RACE_DEDUPE;
+	return k == RACE_COLLAPSE || k == RACE_INSERT || k == RACE_DEDUPE || k == RACE_SCRUB;
 }
 
 /* Bytes removed by the collapse: the first half of the file, whole blocks. */
@@ -82,7 +94,8 @@ static inline unsigned char race_expected_at(const struct racer *r, long off)
 	case RACE_INSERT: return off < DAXLAB_PAGE ? 0 : race_orig_at(r, off - DAXLAB_PAGE);
 	case RACE_CLONE:
 		return off / DAXLAB_PAGE == r->index ? race_alt_at(off) : pattern_at(off);
-	case RACE_DEDUPE: return race_orig_at(r, off);
+	case RACE_DEDUPE:
+	case RACE_SCRUB: return race_orig_at(r, off);
 	default: return 0; /* punch, zero */
 	}
 }
@@ -164,6 +177,14 @@ static inline int race_run(struct racer *r)
 		return ioctl(r->fd, FICLONERANGE, &a);
 	}
 	case RACE_DEDUPE: return race_dedupe(r);
+	case RACE_SCRUB: {
+		/* Check the data fork's mappings of this very file (sm_ino 0), asking for repair. */
+		struct daxlab_xfs_scrub_metadata m = {
+			.sm_type = DAXLAB_XFS_SCRUB_TYPE_BMBTD,
+			.sm_flags = DAXLAB_XFS_SCRUB_IFLAG_REPAIR,
+		};
+		return ioctl(r->fd, DAXLAB_XFS_IOC_SCRUB_METADATA, &m);
+	}
 	default: errno = EINVAL; return -1;
 	}
 }

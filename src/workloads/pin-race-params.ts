@@ -11,7 +11,7 @@ export const PINS = ['pread', 'io_uring', 'pwrite', 'preadv', 'io_uring_write', 
 export type PinName = (typeof PINS)[number];
 
 /** Every racing operation pinrace knows (its --race values). */
-export const RACES = ['truncate', 'punch', 'otrunc', 'zero', 'collapse', 'insert', 'clone', 'dedupe'] as const;
+export const RACES = ['truncate', 'punch', 'otrunc', 'zero', 'collapse', 'insert', 'clone', 'dedupe', 'scrub'] as const;
 /** One racing operation name. */
 export type RaceName = (typeof RACES)[number];
 
@@ -59,6 +59,11 @@ export const RACE_INFO: Record<RaceName, { call: string; sizeAfter(pages: number
     sizeAfter: (n) => n * PAGE,
     dataFailure: 'deduped page lost its data, or fewer than 4096 bytes were deduped',
   },
+  scrub: {
+    call: 'ioctl(XFS_IOC_SCRUB_METADATA, BMBTD, IFLAG_REPAIR)',
+    sizeAfter: (n) => n * PAGE,
+    dataFailure: 'the file does not read back as it was (the pinned page with what the pin I/O left, the rest unchanged) after the online repair',
+  },
 };
 
 /** pin-race's parameter definitions; the defaults are the original 2 x 2 x 2 matrix. */
@@ -80,7 +85,9 @@ export const PIN_RACE_PARAMS: Record<string, ParamDef> = {
       '(open O_TRUNC of the path), zero (ZERO_RANGE over the file), collapse (COLLAPSE_RANGE of the ' +
       'first half, whole blocks; pages >= 2), insert (INSERT_RANGE of one block at 0), clone ' +
       '(FICLONERANGE of the pinned page from a second file; xfs only), dedupe (FIDEDUPERANGE of the ' +
-      'pinned page with identical content; xfs only). See wait-table.ts for which must wait.',
+      'pinned page with identical content; xfs only), scrub (xfs online check and repair of the ' +
+      "file's data-fork mappings, XFS_IOC_SCRUB_METADATA BMBTD with IFLAG_REPAIR; xfs only; it need not wait, " +
+      'and is judged on data, size and the kernel log). See wait-table.ts for which must wait.',
   },
   index: {
     default: [0, 5],

@@ -19,8 +19,12 @@ export const CHECKED_SERIES = ['6.1', '6.12'] as const;
 /** One checked series. */
 export type Series = (typeof CHECKED_SERIES)[number];
 
-/** 'waits': the call must not return before the pin is released; 'unsupported': the fs refuses it. */
-export type WaitRule = 'waits' | 'unsupported';
+/**
+ * 'waits': the call must not return before the pin is released; 'no-wait': it frees and moves no
+ * block, so it need not wait, and is judged on data, size and the kernel log; 'unsupported': the
+ * fs refuses it.
+ */
+export type WaitRule = 'waits' | 'no-wait' | 'unsupported';
 
 /** One table cell: the rule, its scope, and the kernel path it was read from in each series. */
 export interface WaitEntry {
@@ -54,8 +58,24 @@ const OTRUNC = 'handle_truncate (fs/namei.c) -> do_truncate -> notify_change -> 
 // xfs_break_dax_layouts moved from xfs_file.c (6.1) to xfs_inode.c (6.12).
 const XFS_BREAK = { '6.1': 'fs/xfs/xfs_file.c', '6.12': 'fs/xfs/xfs_inode.c' } as const;
 
+// XFS_IOC_SCRUB_METADATA -> xfs_scrub_metadata (fs/xfs/scrub/scrub.c) -> xchk_setup_inode_bmap
+// (fs/xfs/scrub/bmap.c): with IFLAG_REPAIR it calls xfs_break_layouts(BREAK_WRITE), which breaks
+// pNFS leases only (xfs_break_leased_layouts; BREAK_UNMAP alone reaches xfs_break_dax_layouts),
+// then invalidate_inode_pages2(): clean DAX entries are dropped with trunc=false
+// (__dax_invalidate_entry), which does not look at page references. A data-fork repair rebuilds
+// the mapping btree over the same extents: no data block is freed or moved, so no pin is at risk.
+const XFS_SCRUB =
+  'XFS_IOC_SCRUB_METADATA -> xfs_scrub_metadata -> xchk_setup_inode_bmap (fs/xfs/scrub/bmap.c): ' +
+  'xfs_break_layouts(BREAK_WRITE) breaks pNFS leases only, then invalidate_inode_pages2 drops clean DAX entries ' +
+  '(__dax_invalidate_entry, trunc=false); a data-fork repair frees and moves no data block. Needs CONFIG_XFS_ONLINE_REPAIR';
+const XFS_SCRUB_61 =
+  'XFS_IOC_SCRUB_METADATA -> xfs_scrub_metadata -> xchk_setup_inode_bmap (fs/xfs/scrub/bmap.c): no layout break ' +
+  'and no invalidation, only inode_dio_wait and a flush; 6.1 has no data-fork repair (no fs/xfs/scrub/bmap_repair.c)';
+const SCRUB_EXT4 = 'XFS_IOC_SCRUB_METADATA -> ext4_ioctl (fs/ext4/ioctl.c): not an ext4 ioctl, -ENOTTY';
+
 const waits = (chains: Record<Series, string>): WaitEntry => ({ rule: 'waits', wholeFile: true, via: chains['6.12'], chains });
 const unsupported = (chain: string): WaitEntry => ({ rule: 'unsupported', wholeFile: false, via: chain, chains: { '6.1': chain, '6.12': chain } });
+const noWait = (chains: Record<Series, string>): WaitEntry => ({ rule: 'no-wait', wholeFile: false, via: chains['6.12'], chains });
 const same = (chain: string): Record<Series, string> => ({ '6.1': chain, '6.12': chain });
 const xfs = (chain: (breakIn: string) => string): Record<Series, string> => ({ '6.1': chain(XFS_BREAK['6.1']), '6.12': chain(XFS_BREAK['6.12']) });
 
@@ -77,6 +97,7 @@ export const WAIT_TABLE: Record<FsName, Record<RaceName, WaitEntry>> = {
     clone: unsupported('FICLONERANGE -> vfs_clone_file_range -> do_clone_file_range: no ->remap_file_range on ext4, -EOPNOTSUPP'),
     // vfs_dedupe_file_range (fs/remap_range.c) returns -EOPNOTSUPP when the source has no .remap_file_range.
     dedupe: unsupported('FIDEDUPERANGE -> vfs_dedupe_file_range: no ->remap_file_range on ext4, -EOPNOTSUPP'),
+    scrub: unsupported(SCRUB_EXT4),
   },
   xfs: {
     // ftruncate -> do_truncate -> notify_change -> xfs_vn_setattr.
@@ -93,10 +114,11 @@ export const WAIT_TABLE: Record<FsName, Record<RaceName, WaitEntry>> = {
     clone: waits(xfs(xfsRemap)),
     // FIDEDUPERANGE -> vfs_dedupe_file_range_one -> xfs_file_remap_range(REMAP_FILE_DEDUP).
     dedupe: waits(xfs(xfsRemap)),
+    scrub: noWait({ '6.1': XFS_SCRUB_61, '6.12': XFS_SCRUB }),
   },
 };
 
-const IOCTL_NAMES: Partial<Record<RaceName, string>> = { clone: 'FICLONERANGE', dedupe: 'FIDEDUPERANGE' };
+const IOCTL_NAMES: Partial<Record<RaceName, string>> = { clone: 'FICLONERANGE', dedupe: 'FIDEDUPERANGE', scrub: 'XFS_IOC_SCRUB_METADATA' };
 
 /** The table cell for fs and race. */
 export function waitRule(fs: FsName, race: RaceName): WaitEntry {

@@ -162,15 +162,24 @@ describe('plans/catalogue.yaml', () => {
 
   it('parses and lists the pin-unlink eviction and pin-munmap issues, then the 6.1 lost wakeup', () => {
     expect(issues).toEqual([]);
-    expect(plan?.known).toHaveLength(8);
+    expect(plan?.known).toHaveLength(15);
     const for61 = plan!.known.slice(2);
-    expect(for61.map((k) => k.case)).toEqual(['*/pin-race/*', '*/pin-reuse/*', '*/fio-race/*', '*/pin-fault/*', '*/pin-signal/mode=restart*', '*/pin-signal/mode=kill*']);
+    const waiting = ['truncate', 'otrunc', 'punch', 'zero', 'collapse', 'insert', 'clone', 'dedupe'];
+    expect(for61.map((k) => k.case)).toEqual([...waiting.map((r) => `*/pin-race/*race=${r}*`),
+      '*/pin-reuse/*', '*/fio-race/*', '*/pin-fault/*', '*/pin-signal/mode=restart*', '*/pin-signal/mode=kill*']);
     for (const k of for61) expect(JSON.stringify(k)).toMatch(/folio_put_refs/);
     expect(plan?.known[1]?.case).toBe('*/pin-munmap/*');
     expect(plan?.known[1]?.reason).toContain('mapping_mapped');
     expect(plan?.known[0]?.case).toBe('*/pin-unlink/*');
     expect(plan?.known[0]?.reason).toContain('dax_disassociate_entry');
     expect(plan?.known[0]?.ref).toContain('fs/dax: properly refcount fs dax pages');
+  });
+
+  it('scopes the 6.1 lost wakeup to the racers that wait: every pin-race case but race=scrub', () => {
+    const cases = expandPlan(plan!).filter((c) => c.workload === 'pin-race');
+    const hit = (id: string) => plan!.known.slice(2, 10).some((k) => globMatches(k.case, id));
+    expect(cases.filter((c) => !hit(c.id)).every((c) => c.params.race === 'scrub')).toBe(true);
+    expect(cases.filter((c) => c.params.race === 'scrub').some((c) => hit(c.id))).toBe(false);
   });
 
   it('matches exactly the pin-unlink cases, on ext4 and on xfs', () => {

@@ -17,13 +17,16 @@ describe('wait table', () => {
     }
   });
 
-  it('says ext4 cannot clone or dedupe and everything else waits', () => {
+  it('says ext4 cannot clone, dedupe or scrub, xfs scrub need not wait, and everything else waits', () => {
     const rules = (fs: 'ext4' | 'xfs') => Object.fromEntries(RACES.map((r) => [r, waitRule(fs, r).rule]));
     expect(rules('ext4')).toEqual({
       truncate: 'waits', punch: 'waits', otrunc: 'waits', zero: 'waits', collapse: 'waits', insert: 'waits',
-      clone: 'unsupported', dedupe: 'unsupported',
+      clone: 'unsupported', dedupe: 'unsupported', scrub: 'unsupported',
     });
-    expect(Object.values(rules('xfs')).every((r) => r === 'waits')).toBe(true);
+    expect(Object.entries(rules('xfs')).every(([race, r]) => r === (race === 'scrub' ? 'no-wait' : 'waits'))).toBe(true);
+    // Online repair breaks pNFS leases only (BREAK_WRITE); 6.1 breaks nothing there at all.
+    expect(waitRule('xfs', 'scrub').via).toMatch(/BREAK_WRITE\) breaks pNFS leases only/);
+    expect(waitRule('xfs', 'scrub').chains['6.1']).toMatch(/no layout break/);
     expect(waitRule('ext4', 'truncate').via).toContain('ext4_setattr');
     expect(waitRule('xfs', 'collapse').via).toContain('xfs_file_fallocate');
     expect(waitRule('xfs', 'clone').via).toContain('xfs_ilock2_io_mmap');
@@ -44,5 +47,6 @@ describe('wait table', () => {
   it('names the ioctl in the skip reason', () => {
     expect(unsupportedReason('ext4', 'clone')).toBe('FICLONERANGE is not supported on ext4');
     expect(unsupportedReason('ext4', 'dedupe')).toBe('FIDEDUPERANGE is not supported on ext4');
+    expect(unsupportedReason('ext4', 'scrub')).toBe('XFS_IOC_SCRUB_METADATA is not supported on ext4');
   });
 });

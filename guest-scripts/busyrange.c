@@ -8,11 +8,15 @@
  * each query every page is faulted in again (the scan unmaps its range); after it
  * /proc/self/pagemap says which pages the scan left unmapped. daxlab judges the answers.
  *
- * Usage: busyrange --file PATH --pages N --index I --module KO --range START:END... 
+ * Usage: busyrange --file PATH --pages N --index I --module KO (--range START:END... | --locked)
  *        (END "max" is LLONG_MAX)
  * Output: one JSON line {"dax":true,"pages":N,"index":I,"map_faults":F,"pin_pfn":P,
  *   "before":[Q...],"pinned":[Q...],"released":[Q...]}, Q = [found,pfn,index,mapped,[[a,b]...]]
  *   in the order of the ranges, the whole-file query last; [[a,b]...] the unmapped page runs.
+ * With --locked (and no --range) the phases are "locked_pinned" and "locked_released" instead:
+ *   the page's own range and the whole file asked while the module holds the page's DAX entry
+ *   locked (a fault or writeback in progress), each [entry_locked,early,asleep,found,pfn,index,
+ *   mapped,wait_ms] (daxlab-busy.h).
  *   {"skip":...} when the kernel has no module support or the module is missing.
  * Exit: 0 ran, 2 usage error, 3 setup failure. */
 #define _GNU_SOURCE
@@ -31,7 +35,7 @@ struct range { long long start, end; };
 static void usage(const char *msg)
 {
 	fprintf(stderr, "busyrange: %s\nusage: busyrange --file PATH --pages N --index I --module KO "
-		"--range START:END...\n", msg);
+		"(--range START:END... | --locked)\n", msg);
 	die_json(2, msg, 0);
 }
 
@@ -142,26 +146,49 @@ static void ask_all(struct ctx *c, const char *phase, const struct range *r, int
 	fputc(']', c->out);
 }
 
+/* Ask the page's own range, then the whole file, each while the module holds the page's DAX entry
+ * locked for LOCK_HOLD_MS: [entry_locked,early,asleep,found,pfn,index,mapped,wait_ms] each. */
+#define LOCK_HOLD_MS 300
+static void ask_locked(struct ctx *c, const char *phase, long index)
+{
+	fprintf(c->out, ",\"%s\":[", phase);
+	for (int k = 0; k < 2; k++) {
+		struct daxlab_busy_locked l = { .q = { .fd = c->fd, .whole = k == 1 },
+						.lock_index = index, .hold_ms = LOCK_HOLD_MS };
+		l.q.start = index * DAXLAB_PAGE;
+		l.q.end = l.q.start + DAXLAB_PAGE - 1;
+		touch_all(c->map, c->pages);
+		if (ioctl(c->dev, DAXLAB_BUSY_LOCKED, &l) != 0)
+			die_json(3, "DAXLAB_BUSY_LOCKED failed", errno);
+		fprintf(c->out, "%s[%d,%d,%d,%d,%llu,%lld,%d,%lld]", k ? "," : "", l.entry_locked, l.early, l.asleep,
+			l.q.found, (unsigned long long)l.q.pfn, (long long)l.q.index, l.q.mapped, (long long)l.wait_ms);
+	}
+	fputc(']', c->out);
+}
+
 int main(int argc, char **argv)
 {
 	struct pin_args a = { .pages = -1, .index = -1 };
 	const char *ko = NULL;
 	struct range ranges[MAX_RANGES];
-	int n = 0;
+	int n = 0, locked = 0;
 	static const struct option opts[] = { PIN_ARG_OPTIONS, { "module", required_argument, 0, 'm' },
-					      { "range", required_argument, 0, 'r' }, { 0, 0, 0, 0 } };
+					      { "range", required_argument, 0, 'r' }, { "locked", no_argument, 0, 'L' },
+					      { 0, 0, 0, 0 } };
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'm')
 			ko = optarg;
+		else if (c == 'L')
+			locked = 1;
 		else if (c == 'r') {
 			if (n == MAX_RANGES || parse_range(optarg, &ranges[n++]) != 0)
 				usage("--range must be START:END with 0 <= START <= END (END may be max), at most 64");
 		} else if (!pin_arg(&a, c))
 			usage("unknown option");
 	}
-	if (optind != argc || !a.file || !ko || n == 0)
-		usage("--file, --pages, --index, --module and at least one --range are required");
+	if (optind != argc || !a.file || !ko || (n == 0) != locked)
+		usage("--file, --pages, --index, --module and either --locked or at least one --range are required");
 	const char *bad = pages_index_error(a.pages, a.index);
 	if (bad)
 		usage(bad);
@@ -182,7 +209,8 @@ int main(int argc, char **argv)
 	read_pagemap(pm, map, a.pages, cx.entries);
 	uint64_t pfn = cx.entries[a.index] & ((1ULL << 55) - 1);
 
-	ask_all(&cx, "before", ranges, n);
+	if (!locked)
+		ask_all(&cx, "before", ranges, n);
 	int pipefd[2];
 	if (pipe(pipefd) != 0)
 		die_json(3, "pipe failed", errno);
@@ -190,10 +218,16 @@ int main(int argc, char **argv)
 	ssize_t spliced = vmsplice(pipefd[1], &iov, 1, 0);
 	if (spliced != DAXLAB_PAGE)
 		die_json(3, "vmsplice of the page did not take it whole", spliced < 0 ? errno : 0);
-	ask_all(&cx, "pinned", ranges, n);
+	if (locked)
+		ask_locked(&cx, "locked_pinned", a.index);
+	else
+		ask_all(&cx, "pinned", ranges, n);
 	close(pipefd[0]);
 	close(pipefd[1]);
-	ask_all(&cx, "released", ranges, n);
+	if (locked)
+		ask_locked(&cx, "locked_released", a.index);
+	else
+		ask_all(&cx, "released", ranges, n);
 	fclose(cx.out);
 	printf("{\"dax\":true,\"pages\":%ld,\"index\":%ld,\"map_faults\":%ld,\"pin_pfn\":%llu%s}\n",
 	       a.pages, a.index, daxlab_map_faults, (unsigned long long)pfn, body);

@@ -1,7 +1,9 @@
 /* The ioctl interface of daxlab_busy.ko (kmod/), shared by the module and the guest program busyrange.
  * One query asks the kernel under test which page of a DAX file it finds busy (elevated
  * references) in a byte range, through its own dax_layout_busy_page_range(), or over the whole
- * file through dax_layout_busy_page(). */
+ * file through dax_layout_busy_page(). A locked query asks the same while the module holds the
+ * DAX entry of one page locked, as a fault or writeback in progress does, and reports whether
+ * the scan waited for the entry lock (it must: fs/dax.c get_unlocked_entry()). */
 #ifndef DAXLAB_BUSY_H
 #define DAXLAB_BUSY_H
 
@@ -22,5 +24,17 @@ struct daxlab_busy_query {
 };
 
 #define DAXLAB_BUSY_QUERY _IOWR('D', 0x4c, struct daxlab_busy_query)
+
+struct daxlab_busy_locked {
+	struct daxlab_busy_query q;	/* the query, run by a kernel thread while the entry is locked */
+	__s64 lock_index;	/* in: file index whose DAX entry is locked (a PMD entry: all of it) */
+	__u32 hold_ms;		/* in: how long the entry stays locked before it is unlocked */
+	__s32 entry_locked;	/* out: 1 when an entry was there to lock (0: none, nothing asked) */
+	__s32 early;		/* out: 1 when the query returned while the entry was still locked */
+	__s32 asleep;		/* out: 1 when the query was seen asleep (uninterruptible) at hold_ms */
+	__s64 wait_ms;		/* out: how long after the unlock the query returned */
+};
+
+#define DAXLAB_BUSY_LOCKED _IOWR('D', 0x4d, struct daxlab_busy_locked)
 
 #endif

@@ -1,5 +1,6 @@
 // The workloads daxlab knows, by name.
 import { DaxlabError } from '../errors.js';
+import { busyLocked } from './busy-locked.js';
 import { busyRange } from './busy-range.js';
 import { fault } from './fault.js';
 import { fioFixedbufs } from './fio-fixedbufs.js';
@@ -28,6 +29,7 @@ export const WORKLOADS: Record<string, Workload> = {
   [fioFixedbufs.name]: fioFixedbufs,
   [fioRace.name]: fioRace,
   [busyRange.name]: busyRange,
+  [busyLocked.name]: busyLocked,
   [multiPin.name]: multiPin,
   // Test-only fault injection for the fault suite (inDefaultPlan: false).
   [fault.name]: fault,

@@ -160,14 +160,16 @@ describe('plans/catalogue.yaml', () => {
   const ctx = { baseDir: dirname(file), configsDir: join(ROOT, 'kernel-configs'), fileExists: existsSync, knownWorkloads: workloadParamDefs() };
   const { plan, issues } = parsePlanText(readFileSync(file, 'utf8'), file, ctx);
 
-  it('parses and lists the pin-unlink eviction and pin-munmap issues, then the 6.1 lost wakeup', () => {
+  it('parses and lists the pin-unlink eviction, pin-munmap and busy-locked issues, then the 6.1 lost wakeup', () => {
     expect(issues).toEqual([]);
-    expect(plan?.known).toHaveLength(15);
-    const for61 = plan!.known.slice(2);
+    expect(plan?.known).toHaveLength(16);
+    const for61 = plan!.known.slice(3);
     const waiting = ['truncate', 'otrunc', 'punch', 'zero', 'collapse', 'insert', 'clone', 'dedupe'];
     expect(for61.map((k) => k.case)).toEqual([...waiting.map((r) => `*/pin-race/*race=${r}*`),
       '*/pin-reuse/*', '*/fio-race/*', '*/pin-fault/*', '*/pin-signal/mode=restart*', '*/pin-signal/mode=kill*']);
     for (const k of for61) expect(JSON.stringify(k)).toMatch(/folio_put_refs/);
+    expect(plan?.known[2]?.case).toBe('*/busy-locked/*');
+    expect(plan?.known[2]?.reason).toContain('xas_find_conflict');
     expect(plan?.known[1]?.case).toBe('*/pin-munmap/*');
     expect(plan?.known[1]?.reason).toContain('mapping_mapped');
     expect(plan?.known[0]?.case).toBe('*/pin-unlink/*');
@@ -177,7 +179,7 @@ describe('plans/catalogue.yaml', () => {
 
   it('scopes the 6.1 lost wakeup to the racers that wait: every pin-race case but race=scrub', () => {
     const cases = expandPlan(plan!).filter((c) => c.workload === 'pin-race');
-    const hit = (id: string) => plan!.known.slice(2, 10).some((k) => globMatches(k.case, id));
+    const hit = (id: string) => plan!.known.slice(3, 11).some((k) => globMatches(k.case, id));
     expect(cases.filter((c) => !hit(c.id)).every((c) => c.params.race === 'scrub')).toBe(true);
     expect(cases.filter((c) => c.params.race === 'scrub').some((c) => hit(c.id))).toBe(false);
   });

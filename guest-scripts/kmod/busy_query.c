@@ -8,6 +8,7 @@
  * dax_layout_busy_page_range(mapping, start, end) -- or dax_layout_busy_page(mapping) for the
  * whole file -- with the locks the filesystems hold when they call it (i_rwsem and the mapping's
  * invalidate_lock, both exclusive), and returns the busy page it got: its pfn and file index.
+ * A second ioctl (DAXLAB_BUSY_LOCKED, busy_locked.c) asks the same while one DAX entry is locked.
  * The caller holds pins; the module only asks. It changes nothing but what the scan itself does
  * (unmapping the range from user page tables).
  */
@@ -21,22 +22,17 @@
 #include <linux/uaccess.h>
 
 #include "daxlab-busy.h"
+#include "busy.h"
 
-static long daxlab_busy_ask(struct daxlab_busy_query *q)
+/* Ask the scan about q's range of file's mapping, with the locks ext4 and xfs hold for it. */
+long daxlab_busy_ask_file(struct file *file, struct daxlab_busy_query *q)
 {
-	struct file *file = fget(q->fd);
-	struct address_space *mapping;
-	struct inode *inode;
+	struct inode *inode = file_inode(file);
+	struct address_space *mapping = file->f_mapping;
 	struct page *page;
 
-	if (!file)
-		return -EBADF;
-	inode = file_inode(file);
-	mapping = file->f_mapping;
-	if (!IS_DAX(inode)) {
-		fput(file);
+	if (!IS_DAX(inode))
 		return -EOPNOTSUPP;
-	}
 	inode_lock(inode);
 	filemap_invalidate_lock(mapping);
 	q->mapped = mapping_mapped(mapping) ? 1 : 0;
@@ -49,8 +45,19 @@ static long daxlab_busy_ask(struct daxlab_busy_query *q)
 	q->index = page ? (__s64)page->index : -1;
 	filemap_invalidate_unlock(mapping);
 	inode_unlock(inode);
-	fput(file);
 	return 0;
+}
+
+static long daxlab_busy_ask(struct daxlab_busy_query *q)
+{
+	struct file *file = fget(q->fd);
+	long ret;
+
+	if (!file)
+		return -EBADF;
+	ret = daxlab_busy_ask_file(file, q);
+	fput(file);
+	return ret;
 }
 
 static long daxlab_busy_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
@@ -58,6 +65,8 @@ static long daxlab_busy_ioctl(struct file *f, unsigned int cmd, unsigned long ar
 	struct daxlab_busy_query q;
 	long ret;
 
+	if (cmd == DAXLAB_BUSY_LOCKED)
+		return daxlab_busy_locked_ioctl((void __user *)arg);
 	if (cmd != DAXLAB_BUSY_QUERY)
 		return -ENOTTY;
 	if (copy_from_user(&q, (void __user *)arg, sizeof(q)))

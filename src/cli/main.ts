@@ -29,7 +29,7 @@ function kernelOptions(cmd: Command): Command {
     .option('--patch <file>', 'patch applied on top (mbox/format-patch via git am, or a plain diff); repeatable, in order', collect)
     .option('--config <fragment>', 'extra config fragment: a name in kernel-configs/ or a path; repeatable', collect)
     .option('--backend <name>', 'pmem | virtio-pmem | virtiofs')
-    .option('--fs <list>', 'filesystems, comma-separated (ext4,xfs)')
+    .option('--fs <list>', 'filesystems, comma-separated (ext4,xfs; virtiofs with --backend virtiofs)')
     .option('--repeats <n>', 'run every case n times')
     .option('--label <name>', 'name of this kernel in reports')
     .option('--lanes <n>', 'cases run at once in one guest, 1-8 (default 4: each with its own delayed device; exclusive workloads run alone)')

@@ -18,8 +18,8 @@ export const DEFAULT_DEBIAN_PACKAGE = 'linux-source-6.12';
 /** Every backend a plan may name. */
 export const BACKENDS: readonly BackendName[] = ['pmem', 'virtio-pmem', 'virtiofs'];
 
-/** Every filesystem a plan may name. */
-export const FILESYSTEMS: readonly FsName[] = ['ext4', 'xfs'];
+/** Every filesystem a plan may name (which backend holds which: backend-fs.ts). */
+export const FILESYSTEMS: readonly FsName[] = ['ext4', 'xfs', 'virtiofs'];
 
 /** Config fragments every kernel gets unless the plan lists its own. */
 export const DEFAULT_CONFIG_NAMES: readonly string[] = ['base', 'pmem', 'nullblk', 'io_uring', 'watchdog', 'gup_test'];
@@ -39,7 +39,7 @@ export const DEFAULT_TIMEOUTS: Readonly<Timeouts> = { buildSec: 3600, bootSec: 1
 /** Default VM shape. */
 export const DEFAULT_VM: Readonly<VmOptions> = { cpus: 2, memoryMiB: 1024, pmemMiB: 1024, pinMs: 500, logBufKiB: 4096, lanes: 4 };
 
-/** Default filesystems, in run order. */
+/** Default filesystems of the pmem backends, in run order (virtiofs: defaultFilesystems in backend-fs.ts). */
 export const DEFAULT_FILESYSTEMS: readonly FsName[] = ['ext4', 'xfs'];
 
 /** The default kernel source: the Debian source package. */

@@ -1,4 +1,5 @@
 // Applies command-line flags on top of a plan (file or built-in), checking each flag like the parser does.
+import { areDefaultFilesystems, defaultFilesystems, fsBackendProblem } from './backend-fs.js';
 import { BACKENDS, DEFAULT_PLAN_FILE, FILESYSTEMS, STOCK_LABEL, defaultConfigPaths } from './defaults.js';
 import { badGitRefMessage, badPackageMessage, missingConfigMessage, resolveConfigRef, resolveFrom } from './paths.js';
 import { TARGET_NAME } from './parse.js';
@@ -59,7 +60,7 @@ export function applyOverrides(plan: Plan, o: PlanOverrides, ctx: PlanContext): 
   const added = overridePatches(o.patches ?? [], ctx, report);
   const extraConfigs = overrideConfigs(o.configs ?? [], ctx, report);
   const sources = plan.kernels.map((k) => overrideSource(k.source, o, ctx, report));
-  const filesystems = overrideFilesystems(plan.filesystems, o.filesystems, report);
+  const filesystems = overrideFilesystems(plan, backend, o.filesystems, report);
   if (o.repeats !== undefined && !(Number.isSafeInteger(o.repeats) && o.repeats >= 1)) {
     report('repeats', `expected a positive integer, got ${o.repeats}`);
   }
@@ -155,13 +156,25 @@ function overridePatches(paths: readonly string[], ctx: PlanContext, report: Rep
   return out;
 }
 
-/** The filesystems after --fs: a replacement list of known, distinct filesystems. */
-function overrideFilesystems(current: FsName[], wanted: readonly string[] | undefined, report: Report): FsName[] {
-  if (!wanted || wanted.length === 0) return [...current];
+/**
+ * The filesystems after --fs (a replacement list of known, distinct filesystems) and --backend: the
+ * backend's defaults follow a backend change; filesystems the new backend cannot hold are errors.
+ */
+function overrideFilesystems(plan: Plan, backend: BackendName, wanted: readonly string[] | undefined, report: Report): FsName[] {
+  if (!wanted || wanted.length === 0) {
+    if (areDefaultFilesystems(plan.filesystems, plan.backend)) return defaultFilesystems(backend);
+    for (const fs of plan.filesystems) {
+      const misfit = fsBackendProblem(fs, backend);
+      if (misfit) report('backend', `the plan lists ${fs} in filesystems: ${misfit} (${OVERRIDE_FLAGS.filesystems} changes them)`);
+    }
+    return [...plan.filesystems];
+  }
   const out: FsName[] = [];
   for (const fs of wanted) {
     if (!(FILESYSTEMS as readonly string[]).includes(fs)) {
       report('filesystems', `unknown value '${fs}'; expected one of: ${FILESYSTEMS.join(', ')}`);
+    } else if (fsBackendProblem(fs as FsName, backend)) {
+      report('filesystems', fsBackendProblem(fs as FsName, backend)!);
     } else if (out.includes(fs as FsName)) {
       report('filesystems', `duplicate filesystem '${fs}'`);
     } else {

@@ -1,16 +1,20 @@
 // Reads the plan's run settings: filesystems, timeouts and the VM shape.
 import type { Node } from 'yaml';
-import { DEFAULT_FILESYSTEMS, DEFAULT_TIMEOUTS, DEFAULT_VM, FILESYSTEMS } from './defaults.js';
+import { defaultFilesystems, fsBackendProblem } from './backend-fs.js';
+import { DEFAULT_TIMEOUTS, DEFAULT_VM, FILESYSTEMS } from './defaults.js';
 import { resolveToolPath } from './paths.js';
-import type { FsName, PlanContext, Timeouts, VmOptions } from './types.js';
+import type { BackendName, FsName, PlanContext, Timeouts, VmOptions } from './types.js';
 import { fieldOf, isAbsent, readChoice, readInt, readList, readMap, readString, report, type Reader, type YNode } from './yaml-read.js';
 
 const TIMEOUT_KEYS = ['build', 'boot', 'case'] as const;
 const VM_KEYS = ['cpus', 'memory', 'pmem', 'pinMs', 'logBuf', 'lanes', 'qemu', 'virtiofsd'] as const;
 
-/** Reads `filesystems`: a non-empty list of known filesystems, without duplicates. */
-export function readFilesystems(r: Reader, node: YNode): FsName[] | undefined {
-  if (isAbsent(node)) return [...DEFAULT_FILESYSTEMS];
+/**
+ * Reads `filesystems`: a non-empty list of known filesystems, without duplicates, each one the
+ * backend can hold (absent: the backend's defaults). backend is undefined when it was invalid.
+ */
+export function readFilesystems(r: Reader, node: YNode, backend: BackendName | undefined): FsName[] | undefined {
+  if (isAbsent(node)) return defaultFilesystems(backend ?? 'pmem');
   const items = readList(r, node, 'filesystems');
   if (!items) return undefined;
   if (items.length === 0) {
@@ -21,7 +25,9 @@ export function readFilesystems(r: Reader, node: YNode): FsName[] | undefined {
   for (const item of items) {
     const fs = readChoice(r, item.node, item.field, FILESYSTEMS);
     if (fs === undefined) continue;
-    if (out.includes(fs)) report(r, item.node, item.field, `duplicate filesystem '${fs}'`);
+    const misfit = backend ? fsBackendProblem(fs, backend) : null;
+    if (misfit) report(r, item.node, item.field, misfit);
+    else if (out.includes(fs)) report(r, item.node, item.field, `duplicate filesystem '${fs}'`);
     else out.push(fs);
   }
   return out.length === items.length ? out : undefined;

@@ -39,7 +39,7 @@ function readPlan(r: Reader, root: Node | null, file: string, ctx: PlanContext):
   const backend = backendNode ? readChoice(r, backendNode, 'backend', BACKENDS) : 'pmem';
   const kernels = readPlanKernels(r, fields, ctx, backend ?? 'pmem', name ?? nameFromFile(file));
   const targets = readTargets(r, fields.get('targets'));
-  const filesystems = readFilesystems(r, fields.get('filesystems'));
+  const filesystems = readFilesystems(r, fields.get('filesystems'), backend);
   const workloads = readWorkloads(r, fields.get('workloads'), ctx.knownWorkloads, ctx.defaultWorkloadNames);
   const repeatsNode = fields.get('repeats');
   const repeats = repeatsNode ? readInt(r, repeatsNode, 'repeats', 1) : 1;

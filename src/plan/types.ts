@@ -17,7 +17,8 @@ export interface KernelSpec {
 }
 
 export type BackendName = 'pmem' | 'virtio-pmem' | 'virtiofs';
-export type FsName = 'ext4' | 'xfs';
+/** A filesystem under test: ext4 and xfs on a pmem device, or virtiofs (the shared host directory). */
+export type FsName = 'ext4' | 'xfs' | 'virtiofs';
 
 /** One workload entry from the plan; params values expand as a matrix. */
 export interface WorkloadSpec {
@@ -28,6 +29,7 @@ export interface WorkloadSpec {
 export interface VmOptions {
   cpus: number;
   memoryMiB: number;
+  /** pmem and virtio-pmem: the device's size. virtiofs: the size of the DAX window (cache-size). */
   pmemMiB: number;
   /** Delay of the null_blk device that holds the pin, in milliseconds. */
   pinMs: number;

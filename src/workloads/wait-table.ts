@@ -4,6 +4,7 @@
 // 'unsupported'. The rules are the same in both series; the call chains differ (ext4_fallocate
 // breaks layouts once before its mode dispatch in 6.12, in each mode's helper in 6.1), so each
 // cell cites both. Kernels outside CHECKED_SERIES are judged by the same rules without that check.
+// The virtiofs row (FUSE with DAX, fs/fuse/) was read in 6.12 only: its cells cite that series.
 //
 // Every 'waits' entry ends in dax_layout_busy_page(mapping), which is
 // dax_layout_busy_page_range(mapping, 0, LLONG_MAX) (fs/dax.c, the same in 6.1 and 6.12): it
@@ -33,8 +34,8 @@ export interface WaitEntry {
   wholeFile: boolean;
   /** The 6.12 call chain that decides the rule. */
   via: string;
-  /** The call chain per checked series (via is the 6.12 one). */
-  chains: Record<Series, string>;
+  /** The call chain per series whose source was read (via is the 6.12 one; virtiofs: 6.12 only). */
+  chains: Partial<Record<Series, string>>;
 }
 
 // ext4_fallocate (fs/ext4/extents.c). 6.12 (Debian has the fallocate rework backported): one
@@ -73,8 +74,14 @@ const XFS_SCRUB_61 =
   'and no invalidation, only inode_dio_wait and a flush; 6.1 has no data-fork repair (no fs/xfs/scrub/bmap_repair.c)';
 const SCRUB_EXT4 = 'XFS_IOC_SCRUB_METADATA -> ext4_ioctl (fs/ext4/ioctl.c): not an ext4 ioctl, -ENOTTY';
 
-const waits = (chains: Record<Series, string>): WaitEntry => ({ rule: 'waits', wholeFile: true, via: chains['6.12'], chains });
+const waits = (chains: Partial<Record<Series, string>> & { '6.12': string }): WaitEntry => ({ rule: 'waits', wholeFile: true, via: chains['6.12'], chains });
 const unsupported = (chain: string): WaitEntry => ({ rule: 'unsupported', wholeFile: false, via: chain, chains: { '6.1': chain, '6.12': chain } });
+const only612 = (chain: string): WaitEntry => ({ rule: 'unsupported', wholeFile: false, via: chain, chains: { '6.12': chain } });
+// fuse_dax_break_layouts(inode, 0, -1) (fs/fuse/dax.c): dax_layout_busy_page_range over the whole
+// file, then ___wait_var_event(..., TASK_INTERRUPTIBLE, ...) with the invalidate lock dropped.
+const FUSE_BREAK = 'fuse_dax_break_layouts(inode, 0, -1) (fs/fuse/dax.c) under the invalidate lock';
+const FUSE_SETATTR = `fuse_setattr -> fuse_do_setattr (fs/fuse/dir.c), ATTR_SIZE on a DAX inode -> ${FUSE_BREAK}`;
+const FUSE_FALLOCATE = `fuse_file_fallocate (fs/fuse/file.c), DAX inode and PUNCH_HOLE or ZERO_RANGE -> ${FUSE_BREAK}`;
 const noWait = (chains: Record<Series, string>): WaitEntry => ({ rule: 'no-wait', wholeFile: false, via: chains['6.12'], chains });
 const same = (chain: string): Record<Series, string> => ({ '6.1': chain, '6.12': chain });
 const xfs = (chain: (breakIn: string) => string): Record<Series, string> => ({ '6.1': chain(XFS_BREAK['6.1']), '6.12': chain(XFS_BREAK['6.12']) });
@@ -115,6 +122,23 @@ export const WAIT_TABLE: Record<FsName, Record<RaceName, WaitEntry>> = {
     // FIDEDUPERANGE -> vfs_dedupe_file_range_one -> xfs_file_remap_range(REMAP_FILE_DEDUP).
     dedupe: waits(xfs(xfsRemap)),
     scrub: noWait({ '6.1': XFS_SCRUB_61, '6.12': XFS_SCRUB }),
+  },
+  virtiofs: {
+    // ftruncate -> do_truncate -> notify_change -> fuse_setattr.
+    truncate: waits({ '6.12': FUSE_SETATTR }),
+    punch: waits({ '6.12': FUSE_FALLOCATE }),
+    // open(O_TRUNC): fuse_open (fs/fuse/file.c) breaks layouts itself when the server does atomic
+    // O_TRUNC; otherwise handle_truncate -> do_truncate -> notify_change -> fuse_setattr does.
+    otrunc: waits({ '6.12': `fuse_open (fs/fuse/file.c) with atomic_o_trunc -> ${FUSE_BREAK}; else ${OTRUNC}${FUSE_SETATTR}` }),
+    zero: waits({ '6.12': FUSE_FALLOCATE }),
+    // fuse_file_fallocate returns -EOPNOTSUPP for any mode beyond KEEP_SIZE, PUNCH_HOLE and ZERO_RANGE.
+    collapse: only612('fuse_file_fallocate (fs/fuse/file.c): FALLOC_FL_COLLAPSE_RANGE is not passed on, -EOPNOTSUPP'),
+    insert: only612('fuse_file_fallocate (fs/fuse/file.c): FALLOC_FL_INSERT_RANGE is not passed on, -EOPNOTSUPP'),
+    // fuse_file_operations has no .remap_file_range (fs/fuse/file.c).
+    clone: only612('FICLONERANGE -> vfs_clone_file_range -> do_clone_file_range: no ->remap_file_range in fuse_file_operations (fs/fuse/file.c), -EOPNOTSUPP'),
+    dedupe: only612('FIDEDUPERANGE -> vfs_dedupe_file_range: no ->remap_file_range in fuse_file_operations (fs/fuse/file.c), -EOPNOTSUPP'),
+    // An xfs ioctl: fuse passes it to the FUSE server, whose file system is not the guest's xfs.
+    scrub: only612('XFS_IOC_SCRUB_METADATA -> fuse_file_ioctl (fs/fuse/ioctl.c): handed to the FUSE server, not an xfs online repair in the guest'),
   },
 };
 

@@ -129,7 +129,7 @@ describe('applyOverrides', () => {
     expect(apply({ filesystems: ['xfs'] }).plan?.filesystems).toEqual(['xfs']);
     expect(apply({ filesystems: [] }).plan?.filesystems).toEqual(['ext4', 'xfs']);
     expect(apply({ filesystems: ['xfs', 'btrfs', 'xfs'] }).issues).toEqual([
-      cli('--fs', "unknown value 'btrfs'; expected one of: ext4, xfs"),
+      cli('--fs', "unknown value 'btrfs'; expected one of: ext4, xfs, virtiofs"),
       cli('--fs', "duplicate filesystem 'xfs'"),
     ]);
   });

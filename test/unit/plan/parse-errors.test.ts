@@ -106,7 +106,7 @@ describe('parsePlanText: structure and types', () => {
     expect(triples(issues)).toEqual([
       [1, 'backend', "unknown value 'nvme'; expected one of: pmem, virtio-pmem, virtiofs"],
       [2, 'filesystems[1]', "duplicate filesystem 'ext4'"],
-      [2, 'filesystems[2]', "unknown value 'btrfs'; expected one of: ext4, xfs"],
+      [2, 'filesystems[2]', "unknown value 'btrfs'; expected one of: ext4, xfs, virtiofs"],
       [3, 'repeats', 'expected a positive integer, got number 0'],
       [4, 'timeouts.build', 'expected a positive integer, got number -1'],
       [4, 'timeouts.boot', 'expected a positive integer, got number 1.5'],

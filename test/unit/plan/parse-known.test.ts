@@ -99,7 +99,7 @@ describe('parsePlanText: known', () => {
     );
     expect(triples(issues)).toEqual([
       [2, 'known[0].case', "'pin-unlnk' matches no workload; expected one of: pin-race, idle (or *)"],
-      [3, 'known[1].case', "'btrfs' matches no filesystem; expected one of: ext4, xfs (or *)"],
+      [3, 'known[1].case', "'btrfs' matches no filesystem; expected one of: ext4, xfs, virtiofs (or *)"],
     ]);
   });
 

@@ -17,6 +17,24 @@ describe('wait table', () => {
     }
   });
 
+  it('virtiofs: read in 6.12 only; truncate, punch, O_TRUNC and zero wait in fuse_dax_break_layouts, the rest is refused', () => {
+    expect(Object.keys(WAIT_TABLE.virtiofs).sort()).toEqual([...RACES].sort());
+    const rules = Object.fromEntries(RACES.map((r) => [r, waitRule('virtiofs', r).rule]));
+    expect(rules).toEqual({
+      truncate: 'waits', punch: 'waits', otrunc: 'waits', zero: 'waits',
+      collapse: 'unsupported', insert: 'unsupported', clone: 'unsupported', dedupe: 'unsupported', scrub: 'unsupported',
+    });
+    for (const race of RACES) {
+      const e = waitRule('virtiofs', race);
+      expect(Object.keys(e.chains), race).toEqual(['6.12']);
+      expect(e.chains['6.12']).toBe(e.via);
+      expect(e.via, race).toMatch(/\(fs\/fuse\//);
+      expect(e.wholeFile).toBe(e.rule === 'waits');
+      if (e.rule === 'waits') expect(e.via, race).toContain('fuse_dax_break_layouts(inode, 0, -1)');
+    }
+    expect(unsupportedReason('virtiofs', 'clone')).toBe('FICLONERANGE is not supported on virtiofs');
+  });
+
   it('says ext4 cannot clone, dedupe or scrub, xfs scrub need not wait, and everything else waits', () => {
     const rules = (fs: 'ext4' | 'xfs') => Object.fromEntries(RACES.map((r) => [r, waitRule(fs, r).rule]));
     expect(rules('ext4')).toEqual({

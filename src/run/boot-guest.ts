@@ -1,7 +1,7 @@
-// Boot one VM for a run: private run dir with fresh keys, a sparse pmem file, QEMU, then an
-// authenticated ssh2 session. Returns a BootedGuest whose shutdown tears down in reverse order.
+// Boot one VM for a run: private run dir with fresh keys, a sparse pmem file (or the virtio-fs
+// share), QEMU (virtiofsd first), then an authenticated ssh2 session. Returns a BootedGuest whose shutdown tears down in reverse order.
 import { existsSync } from 'node:fs';
-import { cp, open, readdir, rm } from 'node:fs/promises';
+import { chmod, cp, mkdir, open, readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DaxlabError } from '../errors.js';
 import type { HostCaps } from '../host/types.js';
@@ -14,6 +14,7 @@ import type { BootedGuest } from './booted-guest.js';
 import { removeAtExit } from './exit-cleanup.js';
 import { createRunDir, sweepRunDirs } from './run-dirs.js';
 import { Teardown } from './teardown.js';
+import { vmSpecFor } from './vm-spec.js';
 
 export interface BootOptions {
   plan: Plan;
@@ -35,6 +36,12 @@ async function copyScripts(from: string, to: string): Promise<void> {
   for (const name of await readdir(from)) {
     if (name.endsWith('.sh')) await cp(join(from, name), join(to, name), { preserveTimestamps: true });
   }
+}
+
+// The virtio-fs share: only root (virtiofsd, and the guest through it) works in it.
+async function privateDir(path: string): Promise<void> {
+  await mkdir(path, { mode: 0o700 });
+  await chmod(path, 0o700);
 }
 
 async function sparseFile(path: string, mib: number): Promise<void> {
@@ -74,27 +81,11 @@ export async function bootGuest(o: BootOptions): Promise<BootedGuest> {
     // runs its shell scripts from the run dir, which init keeps visible.
     await copyScripts(dirname(o.init), binDir);
     if (o.selftestsDir && existsSync(o.selftestsDir)) await cp(o.selftestsDir, binDir, { recursive: true });
-    const pmemFile = join(runDir, 'pmem.img');
-    await sparseFile(pmemFile, o.plan.vm.pmemMiB);
+    const spec = vmSpecFor(o.plan, { image: o.image, cmdline: o.extraCmdline ?? [], serialLog: o.serialLog, init: o.init, runDir });
+    if (spec.virtiofs) await privateDir(spec.virtiofs.dir);
+    else await sparseFile(spec.pmemFile, spec.pmemMiB);
     checkAbort();
-    vm = await launchVm(
-      {
-        kernelImage: o.image,
-        cmdline: o.extraCmdline ?? [],
-        cpus: o.plan.vm.cpus,
-        memoryMiB: o.plan.vm.memoryMiB,
-        logBufKiB: o.plan.vm.logBufKiB,
-        backend: o.plan.backend,
-        pmemFile,
-        pmemMiB: o.plan.vm.pmemMiB,
-        sshPort: 0,
-        serialLog: o.serialLog,
-        init: o.init,
-        runDir,
-      },
-      o.caps,
-      { signal: o.signal },
-    );
+    vm = await launchVm(spec, o.caps, { signal: o.signal });
     return await attachGuest({
       handle: vm, teardown, clientKey: ssh.clientKey, hostPublicKey: ssh.hostPublicKey, serialLog: o.serialLog, binDir,
       bootMs: o.plan.timeouts.bootSec * 1000, signal: o.signal, shutdown,

@@ -95,7 +95,7 @@ async function endVm(s: RunState, vm: LaneVm): Promise<void> {
 export async function runPlanCases(d: RunPlanDeps): Promise<{ results: CaseResult[]; accel: GuestAccel; findings: KlogFinding[] }> {
   const s: RunState = {
     d, ctx: { kernel: d.kernelLabel, backend: d.plan.backend, ...(d.target ? { target: d.target } : {}) }, results: d.results ?? [], findings: d.findings ?? [],
-    fsErrors: new Map(), accel: { accel: 'tcg' },
+    fsUnusable: new Map(), accel: { accel: 'tcg' },
   };
   const queue: QueuedCase[] = queueOf(d.cases, (tc) => getWorkload(tc.workload).exclusive?.(tc));
   const filesystems = [...new Set(d.cases.map((c) => c.fs))];

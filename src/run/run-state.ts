@@ -13,8 +13,8 @@ export interface RunState {
   ctx: CaseContext;
   results: CaseResult[];
   findings: KlogFinding[];
-  /** Filesystems whose setup failed, with why (their cases are errors). */
-  fsErrors: Map<FsName, string>;
+  /** Filesystems that cannot run cases, with why: setup failed (errors) or DAX is not available (skips). */
+  fsUnusable: Map<FsName, { status: 'skip' | 'error'; reason: string }>;
   /** The last boot's accelerator and guest clocksource. */
   accel: GuestAccel;
 }

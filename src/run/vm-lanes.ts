@@ -17,6 +17,8 @@ import { lostGuestResult } from './lost-guest.js';
 import { record, recordFindings, type RunState } from './run-state.js';
 import { foldAttempts } from '../results/attempts.js';
 import { crashHeadline } from '../vm/crash.js';
+import { VIRTIOFS_TAG } from '../vm/devices.js';
+import { NoDaxWindowError, setupVirtiofs } from './virtiofs-mount.js';
 
 /** Where a filesystem under test is mounted in the guest (on its /run tmpfs: the root is read-only). */
 export function mountPointOf(fs: FsName): string {
@@ -132,18 +134,22 @@ export class VmLanes {
   // Set up what the case needs (its filesystem, its lane's device), then run it on its lane.
   private async runOne(lane: number, q: QueuedCase): Promise<CaseRun> {
     const { tc } = q;
-    const fsError = this.s.fsErrors.get(tc.fs);
-    const noRun = (reason: string): CaseRun => ({
-      result: unrunResult(tc, this.s.ctx, 'error', reason), findings: [], rebootAfter: false, rerunOnFreshBoot: false, ambiguousWith: [],
+    const noRun = (u: { status: 'skip' | 'error'; reason: string }): CaseRun => ({
+      result: unrunResult(tc, this.s.ctx, u.status, u.reason), findings: [], rebootAfter: false, rerunOnFreshBoot: false, ambiguousWith: [],
     });
-    if (fsError !== undefined) return noRun(`filesystem setup failed: ${fsError}`);
+    const unusable = this.s.fsUnusable.get(tc.fs);
+    if (unusable) return noRun(unusable);
     const guest = this.vm.booted.lane(lane);
     try {
       await this.mount(tc.fs, guest);
     } catch (err) {
       if (!(err instanceof DaxlabError) || err.code !== 'GUEST_FAILED' || this.vm.booted.exited() || this.vm.booted.disconnected()) throw err;
-      this.s.fsErrors.set(tc.fs, err.message);
-      return noRun(`filesystem setup failed: ${err.message}`);
+      // No DAX window (virtiofs): the cases cannot test DAX here, a skip; any other setup failure is an error.
+      const u = err instanceof NoDaxWindowError
+        ? { status: 'skip' as const, reason: err.message }
+        : { status: 'error' as const, reason: `filesystem setup failed: ${err.message}` };
+      this.s.fsUnusable.set(tc.fs, u);
+      return noRun(u);
     }
     let device = this.delay.get(lane);
     if (!device) this.delay.set(lane, (device = setupDelayDevice(guest, this.vm.booted.binDir, this.s.d.plan.vm.pinMs, `daxlab${lane}`)));
@@ -156,6 +162,12 @@ export class VmLanes {
 
   // One fsdax namespace per filesystem when the device can hold them (an NVDIMM with labels).
   private async pmem(): Promise<void> {
+    // virtiofs has no pmem device: its one filesystem is the share, mounted in mount().
+    if (this.s.d.plan.backend === 'virtiofs' && !this.vm.booted.pmemDevices) {
+      this.devices ??= Promise.resolve([]);
+      this.together = true;
+      return;
+    }
     // A machine names its fsdax devices; a VM's are made from its NVDIMM or virtio-pmem.
     this.devices ??= this.vm.booted.pmemDevices ? Promise.resolve(this.vm.booted.pmemDevices) : setupPmem(this.vm.booted.guest, this.vm.booted.binDir, this.vm.filesystems.length);
     const devices = await this.devices;
@@ -164,6 +176,11 @@ export class VmLanes {
 
   // Mount fs once (together), or make it the one mounted on the single device (turns).
   private async mount(fs: FsName, guest: BootedGuest['guest']): Promise<void> {
+    if (fs === 'virtiofs') {
+      let m = this.mounted.get(fs);
+      if (!m) this.mounted.set(fs, (m = this.mountShare(guest)));
+      return m;
+    }
     const devices = await this.devices!;
     if (this.together) {
       let m = this.mounted.get(fs);
@@ -180,5 +197,12 @@ export class VmLanes {
     const b = this.vm.booted;
     await setupFilesystem(guest, b.binDir, fs, mountPointOf(fs), b.binDir, device);
     this.s.d.stages[`setup.${fs}Ms`] = Date.now() - t0;
+  }
+
+  private async mountShare(guest: BootedGuest['guest']): Promise<void> {
+    const t0 = Date.now();
+    await this.s.d.reporter.onStage?.('setup', `virtiofs: mount -t virtiofs -o dax=always ${VIRTIOFS_TAG} at ${mountPointOf('virtiofs')}`);
+    await setupVirtiofs(guest, this.vm.booted.binDir, mountPointOf('virtiofs'), this.vm.booted.binDir);
+    this.s.d.stages['setup.virtiofsMs'] = Date.now() - t0;
   }
 }

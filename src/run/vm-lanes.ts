@@ -139,6 +139,8 @@ export class VmLanes {
     });
     const unusable = this.s.fsUnusable.get(tc.fs);
     if (unusable) return noRun(unusable);
+    const notRunnable = getWorkload(tc.workload).notRunnable?.(tc);
+    if (notRunnable) return noRun({ status: 'skip', reason: notRunnable });
     const guest = this.vm.booted.lane(lane);
     try {
       await this.mount(tc.fs, guest);

@@ -144,4 +144,9 @@ export const pinReuse: Workload = {
   inDefaultPlan: false,
   // It fills the filesystem so that the freed blocks are handed out again.
   exclusive: () => 'fs',
+  // On virtiofs the blocks are the host's: filling the share fills the host file system under it.
+  notRunnable: (tc) =>
+    tc.fs === 'virtiofs'
+      ? "pin-reuse fills the filesystem to get freed blocks handed out again; on virtiofs that would fill the host's file system under the share, whose blocks the guest does not allocate"
+      : undefined,
 };

@@ -45,6 +45,8 @@ export interface Workload {
    * unmounts it), or undefined (it may run beside others, each with its own device and file).
    */
   exclusive?(tc: TestCase): 'guest' | 'fs' | undefined;
+  /** Why this case must not run at all (it is a skip, decided before anything runs), or undefined. */
+  notRunnable?(tc: TestCase): string | undefined;
   /** True for daxlab's own test workloads: usable in plans, not listed by `daxlab list`. */
   testOnly?: boolean;
 }

@@ -77,9 +77,13 @@ describe('runPlanCases on the virtiofs backend', () => {
     expect(r.scripts).not.toContain('run-case.sh');
   });
 
-  it('with DAX on the share the cases run on it', async () => {
-    const r = await runOnShare(out(0, 'virtiofs daxlab mounted at /run/daxlab/virtiofs with dax=always: {"dax":true}\n', ''), [vfsCase('fault', { kind: 'ok' })]);
-    expect(r.lines).toEqual(['virtiofs/fault/kind=ok#1 pass: no fault injected']);
+  it('with DAX on the share the cases run on it; pin-reuse (it would fill the host file system) is a skip', async () => {
+    const r = await runOnShare(out(0, 'virtiofs daxlab mounted at /run/daxlab/virtiofs with dax=always: {"dax":true}\n', ''), [
+      vfsCase('fault', { kind: 'ok' }),
+      vfsCase('pin-reuse', { index: 5, pages: 16, pin: 'iopoll' }),
+    ]);
+    expect(r.lines[0]).toBe('virtiofs/fault/kind=ok#1 pass: no fault injected');
+    expect(r.lines[1]).toMatch(/^virtiofs\/pin-reuse\/index=5,pages=16,pin=iopoll#1 skip: pin-reuse fills the filesystem .* on virtiofs that would fill the host's file system/);
     expect(r.scripts).toContain('run-case.sh');
     expect(r.scripts).not.toContain('setup-pmem.sh');
   });

@@ -5,7 +5,7 @@ import { probeHost } from '../host/probe.js';
 import type { Plan } from '../plan/types.js';
 import type { BootedGuest } from '../run/booted-guest.js';
 import { readinessText } from '../run/booted-guest.js';
-import { assertHostReady } from '../run/host-check.js';
+import { assertHostReady, unsupportedBackend } from '../run/host-check.js';
 import { installSignalHandlers } from '../run/signals.js';
 import { buildPlanKernel, progressPrinter } from './build-command.js';
 import { guestBooter } from './guest-booter.js';
@@ -59,6 +59,13 @@ export function pickPlan(positional: string | undefined, flag: string | undefine
 export async function bootCommand(plan: Plan, flags: { kernel?: string; results?: string }, argv: string[]): Promise<number> {
   const caps = await probeHost({ qemu: plan.vm.qemu, virtiofsd: plan.vm.virtiofsd });
   assertHostReady(plan, caps);
+  // A run skips such a backend's cases; boot has none to skip, so it refuses before building.
+  const unsupported = unsupportedBackend(plan, caps);
+  if (unsupported) {
+    throw new DaxlabError('HOST_MISSING', `cannot boot backend ${plan.backend} here: ${unsupported}`, [
+      'a QEMU with a virtio-fs DAX window can be named in the plan (vm.qemu, and vm.virtiofsd)',
+    ]);
+  }
   const resultsDir = prepareResultsDir(flags.results, plan.kernel.label);
   const say = progressPrinter(process.stderr, 'boot');
   // A --kernel image comes without the selftests daxlab builds from a tree; a built one has them.

@@ -207,4 +207,28 @@ describe('a backend this host cannot provide', () => {
     expect(existsSync(join(r.results, 'serial.log'))).toBe(false);
     expectNothingStarted(r.calls);
   });
+
+  it('boot --backend virtiofs without a DAX window: refused before any build or boot, exit 69', async (ctx) => {
+    const probe = await execa('qemu-system-x86_64', ['-device', 'vhost-user-fs-pci,help'], { reject: false });
+    if (/cache-size/.test(probe.stdout + probe.stderr)) ctx.skip('this QEMU has a virtio-fs DAX window');
+    writeFileSync(log, '');
+    const results = join(work, 'boot-results');
+    const r = await execa('node', [CLI, 'boot', '--backend', 'virtiofs', '--results', results, '--', 'true'], {
+      reject: false, cwd: REPO, env: { PATH: `${bin}:${process.env.PATH}` },
+    });
+    expect(r.exitCode, r.stderr).toBe(69);
+    expect(errorLines(r.stderr)[0]).toMatch(/^daxlab: error: cannot boot backend virtiofs here: QEMU \S+ has no virtio-fs DAX window \(vhost-user-fs-pci has no cache-size property\)$/);
+    expect(existsSync(results)).toBe(false);
+    expectNothingStarted(readFileSync(log, 'utf8').split('\n').filter(Boolean));
+  });
+
+  it('a plan listing ext4 with backend virtiofs is a plan error at its line and field, exit 2', async () => {
+    const f = plan('vfs-ext4.yaml', 'name: x\nbackend: virtiofs\nfilesystems: [ext4]\n');
+    const r = await daxlab([f]);
+    expect(r.code).toBe(2);
+    expect(errorLines(r.stderr)[1]).toBe(
+      `  ${f}:3: filesystems[0]: 'ext4' is made on a pmem device; with backend virtiofs the filesystem is the shared host directory: use virtiofs (or leave filesystems out)`,
+    );
+    expectNothingStarted(r.calls);
+  });
 });

@@ -24,11 +24,15 @@ fi
 mkdir -p "$MNT"
 
 if ! ERR=$(mount -t virtiofs -o dax=always "$TAG" "$MNT" 2>&1); then
+  # One line: the reason is read from the last line of stderr.
+  ERR=$(printf '%s' "$ERR" | tr -s '\n\t ' '   ')
   # 6.12 fs/fuse/virtio_fs.c: virtio_fs_fill_super refuses dax=always with -EINVAL when the device
   # has no dax_dev; with CONFIG_FUSE_DAX, virtio_fs_setup_dax logged at probe that the device has
   # no cache (DAX window) region.
   if dmesg | grep -q 'virtio_fs_setup_dax: No cache capability'; then
-    echo "no DAX window: the virtio-fs device has no cache region (QEMU's vhost-user-fs-pci without cache-size), so mount -o dax=always was refused ($ERR)" >&2
+    # The kernel's own words for the refusal, when it logged them; else mount's.
+    KLINE=$(dmesg | grep -o "virtio-fs: dax can't be enabled.*" | tail -n 1)
+    echo "no DAX window: the virtio-fs device has no cache region (QEMU's vhost-user-fs-pci without cache-size), so the kernel refused mount -o dax=always: ${KLINE:-$ERR}" >&2
     exit 3
   fi
   die "mount -t virtiofs -o dax=always $TAG $MNT failed (a kernel without CONFIG_FUSE_DAX refuses it too): $ERR"

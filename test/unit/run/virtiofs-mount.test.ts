@@ -13,7 +13,7 @@ import { NoDaxWindowError, setupVirtiofs, virtiofsSetupOutcome } from '../../../
 import type { GuestOutput } from '../../../src/workloads/types.js';
 import { fakeVm } from './fake-guest.js';
 
-const NO_WINDOW = 'no DAX window: the virtio-fs device has no cache region (QEMU\'s vhost-user-fs-pci without cache-size), so mount -o dax=always was refused (mount: /run/daxlab/virtiofs: wrong fs type)';
+const NO_WINDOW = "no DAX window: the virtio-fs device has no cache region (QEMU's vhost-user-fs-pci without cache-size), so the kernel refused mount -o dax=always: virtio-fs: dax can't be enabled as filesystem device does not support it.";
 const out = (exitCode: number | null, stdout: string, stderr: string, timedOut?: boolean): GuestOutput => ({ exitCode, stdout, stderr, ...(timedOut ? { timedOut } : {}) });
 
 describe('virtiofsSetupOutcome', () => {

@@ -11,11 +11,12 @@
 
 enum race_kind {
 	RACE_TRUNCATE, RACE_PUNCH, RACE_OTRUNC, RACE_ZERO,
-	RACE_COLLAPSE, RACE_INSERT, RACE_CLONE, RACE_DEDUPE, RACE_SCRUB, RACE_COUNT
+	RACE_COLLAPSE, RACE_INSERT, RACE_CLONE, RACE_DEDUPE, RACE_SCRUB, RACE_UNSHARE, RACE_COUNT
 };
 
 static const char *const RACE_NAMES[RACE_COUNT] = {
 	"truncate", "punch", "otrunc", "zero", "collapse", "insert", "clone", "dedupe", "scrub",
+	"unshare",
 };
 
 /* xfs online check and repair (include/uapi xfs_fs.h is not in every userspace): the ioctl,
@@ -36,7 +37,7 @@ struct racer {
 	const char *path;
 	int fd;
 	long pages, index;
-	int srcfd;                  /* clone/dedupe: the second file */
+	int srcfd;                  /* clone/dedupe/unshare: the second file */
 	char srcpath[PATH_MAX];
 	long dedupe_bytes;
 	/* What the pinned page holds once the pin I/O is done (set by the caller). */
@@ -52,7 +53,7 @@ static inline int race_parse(const char *s)
 /* True when the expected content depends on what the pin I/O left in the page. */
 static inline int race_needs_pin_content(enum race_kind k)
 {
-	return k == RACE_COLLAPSE || k == RACE_INSERT || k == RACE_DEDUPE || k == RACE_SCRUB;
+	return k == RACE_COLLAPSE || k == RACE_INSERT || k == RACE_DEDUPE || k == RACE_SCRUB || k == RACE_UNSHARE;
 }
 
 /* Bytes removed by the collapse: the first half of the file, whole blocks. */
@@ -95,22 +96,30 @@ static inline unsigned char race_expected_at(const struct racer *r, long off)
 	case RACE_CLONE:
 		return off / DAXLAB_PAGE == r->index ? race_alt_at(off) : pattern_at(off);
 	case RACE_DEDUPE:
-	case RACE_SCRUB: return race_orig_at(r, off);
+	case RACE_SCRUB:
+	case RACE_UNSHARE: return race_orig_at(r, off);
 	default: return 0; /* punch, zero */
 	}
 }
 
-/* clone/dedupe: write the second file (alt pattern, or the same content); exits 3 on failure. */
+/* clone/dedupe: write the second file (alt pattern, or the same content); unshare: make it a
+ * reflink copy of the whole file, so that every block of the file is shared (a filesystem
+ * without reflink refuses that, and then refuses the unshare too). Exits 3 on failure. */
 static inline void race_prepare(struct racer *r)
 {
 	r->srcfd = -1;
-	if (r->kind != RACE_CLONE && r->kind != RACE_DEDUPE)
+	if (r->kind != RACE_CLONE && r->kind != RACE_DEDUPE && r->kind != RACE_UNSHARE)
 		return;
 	if (snprintf(r->srcpath, sizeof r->srcpath, "%s.src", r->path) >= (int)sizeof r->srcpath)
 		die_json(3, "path of the second file is too long", 0);
 	r->srcfd = open(r->srcpath, O_RDWR | O_CREAT | O_TRUNC, 0644);
 	if (r->srcfd < 0)
 		die_json(3, "cannot create the second file", errno);
+	if (r->kind == RACE_UNSHARE) {
+		if (ioctl(r->srcfd, FICLONE, r->fd) != 0 && errno != EOPNOTSUPP && errno != EXDEV && errno != EINVAL)
+			die_json(3, "FICLONE of the file into the second file failed", errno);
+		return;
+	}
 	unsigned char buf[DAXLAB_PAGE];
 	for (long p = 0; p < r->pages; p++) {
 		for (long i = 0; i < DAXLAB_PAGE; i++) {
@@ -164,6 +173,7 @@ static inline int race_run(struct racer *r)
 		return 0;
 	}
 	case RACE_ZERO: return fallocate(r->fd, FALLOC_FL_ZERO_RANGE, 0, size);
+	case RACE_UNSHARE: return fallocate(r->fd, FALLOC_FL_UNSHARE_RANGE, 0, size);
 	case RACE_COLLAPSE:
 		return fallocate(r->fd, FALLOC_FL_COLLAPSE_RANGE, 0, race_collapse_len(r));
 	case RACE_INSERT: return fallocate(r->fd, FALLOC_FL_INSERT_RANGE, 0, DAXLAB_PAGE);

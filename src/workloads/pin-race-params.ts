@@ -11,7 +11,7 @@ export const PINS = ['pread', 'io_uring', 'pwrite', 'preadv', 'io_uring_write', 
 export type PinName = (typeof PINS)[number];
 
 /** Every racing operation pinrace knows (its --race values). */
-export const RACES = ['truncate', 'punch', 'otrunc', 'zero', 'collapse', 'insert', 'clone', 'dedupe', 'scrub'] as const;
+export const RACES = ['truncate', 'punch', 'otrunc', 'zero', 'collapse', 'insert', 'clone', 'dedupe', 'scrub', 'unshare'] as const;
 /** One racing operation name. */
 export type RaceName = (typeof RACES)[number];
 
@@ -64,6 +64,11 @@ export const RACE_INFO: Record<RaceName, { call: string; sizeAfter(pages: number
     sizeAfter: (n) => n * PAGE,
     dataFailure: 'the file does not read back as it was (the pinned page with what the pin I/O left, the rest unchanged) after the online repair',
   },
+  unshare: {
+    call: 'fallocate(UNSHARE_RANGE)',
+    sizeAfter: (n) => n * PAGE,
+    dataFailure: 'the file does not read back as it was (the pinned page with what the pin I/O left, the rest unchanged) after the unshare',
+  },
 };
 
 /** pin-race's parameter definitions; the defaults are the original 2 x 2 x 2 matrix. */
@@ -87,7 +92,8 @@ export const PIN_RACE_PARAMS: Record<string, ParamDef> = {
       '(FICLONERANGE of the pinned page from a second file; xfs only), dedupe (FIDEDUPERANGE of the ' +
       'pinned page with identical content; xfs only), scrub (xfs online check and repair of the ' +
       "file's data-fork mappings, XFS_IOC_SCRUB_METADATA BMBTD with IFLAG_REPAIR; xfs only; it need not wait, " +
-      'and is judged on data, size and the kernel log). See wait-table.ts for which must wait.',
+      'and is judged on data, size and the kernel log), unshare (UNSHARE_RANGE over the file, after a FICLONE of ' +
+      'the whole file into a second file made every block shared; xfs only). See wait-table.ts for which must wait.',
   },
   index: {
     default: [0, 5],

@@ -105,6 +105,8 @@ export const WAIT_TABLE: Record<FsName, Record<RaceName, WaitEntry>> = {
     // vfs_dedupe_file_range (fs/remap_range.c) returns -EOPNOTSUPP when the source has no .remap_file_range.
     dedupe: unsupported('FIDEDUPERANGE -> vfs_dedupe_file_range: no ->remap_file_range on ext4, -EOPNOTSUPP'),
     scrub: unsupported(SCRUB_EXT4),
+    // ext4_fallocate (fs/ext4/extents.c) refuses any mode beyond KEEP_SIZE, PUNCH_HOLE, COLLAPSE, ZERO and INSERT.
+    unshare: unsupported('ext4_fallocate (fs/ext4/extents.c): FALLOC_FL_UNSHARE_RANGE is not among its modes, -EOPNOTSUPP'),
   },
   xfs: {
     // ftruncate -> do_truncate -> notify_change -> xfs_vn_setattr.
@@ -122,6 +124,9 @@ export const WAIT_TABLE: Record<FsName, Record<RaceName, WaitEntry>> = {
     // FIDEDUPERANGE -> vfs_dedupe_file_range_one -> xfs_file_remap_range(REMAP_FILE_DEDUP).
     dedupe: waits(xfs(xfsRemap)),
     scrub: noWait({ '6.1': XFS_SCRUB_61, '6.12': XFS_SCRUB }),
+    // xfs_falloc_unshare_range (6.12) / the UNSHARE branch (6.1) copies shared blocks to new ones
+    // and remaps them: blocks of the file move, after the same layout break as every mode.
+    unshare: waits(xfs(xfsFallocate)),
   },
   virtiofs: {
     // ftruncate -> do_truncate -> notify_change -> fuse_setattr.
@@ -139,6 +144,7 @@ export const WAIT_TABLE: Record<FsName, Record<RaceName, WaitEntry>> = {
     dedupe: only612('FIDEDUPERANGE -> vfs_dedupe_file_range: no ->remap_file_range in fuse_file_operations (fs/fuse/file.c), -EOPNOTSUPP'),
     // An xfs ioctl: fuse passes it to the FUSE server, whose file system is not the guest's xfs.
     scrub: only612('XFS_IOC_SCRUB_METADATA -> fuse_file_ioctl (fs/fuse/ioctl.c): handed to the FUSE server, not an xfs online repair in the guest'),
+    unshare: only612('fuse_file_fallocate (fs/fuse/file.c): FALLOC_FL_UNSHARE_RANGE is not passed on, -EOPNOTSUPP'),
   },
 };
 

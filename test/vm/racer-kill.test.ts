@@ -11,7 +11,7 @@ describe('per-path kill patches for pin-race', () => {
   it('passes every racer on the stock kernel', async () => {
     const r = await daxlab(['run', PLAN]);
     expect(r.report, r.output.slice(-3000)).not.toBeNull();
-    expect(r.report!.results).toHaveLength(18);
+    expect(r.report!.results).toHaveLength(20);
     expect(outcome(r.report!.results, [])).toEqual([]);
     expect(r.exitCode).toBe(0);
   });

@@ -11,7 +11,7 @@ export const KILLS: Record<string, string[]> = {
   'ext4-setattr-no-break-layouts.patch': ['ext4/truncate', 'ext4/otrunc'],
   'ext4-fallocate-no-break-layouts.patch': ['ext4/punch', 'ext4/zero', 'ext4/collapse', 'ext4/insert'],
   'xfs-setattr-no-break-layouts.patch': ['xfs/truncate', 'xfs/otrunc'],
-  'xfs-fallocate-no-break-layouts.patch': ['xfs/punch', 'xfs/zero', 'xfs/collapse', 'xfs/insert'],
+  'xfs-fallocate-no-break-layouts.patch': ['xfs/punch', 'xfs/zero', 'xfs/collapse', 'xfs/insert', 'xfs/unshare'],
   'xfs-remap-no-break-layouts.patch': ['xfs/clone', 'xfs/dedupe'],
   'xfs-scrub-truncates-page-cache.patch': ['xfs/scrub'],
 };
@@ -19,10 +19,10 @@ export const KILLS: Record<string, string[]> = {
 /** The paths CI checks (test/vm/racer-kill.test.ts); the nightly suite checks the rest of KILLS. */
 export const CI_KILLS = ['ext4-setattr-no-break-layouts.patch', 'xfs-remap-no-break-layouts.patch', 'xfs-scrub-truncates-page-cache.patch'];
 
-/** What each case should be: fail when its path is killed, skip for reflink and scrub on ext4, else pass. */
+/** What each case should be: fail when its path is killed, skip for reflink, scrub and unshare on ext4, else pass. */
 function expected(c: CaseResult, killed: string[]): string {
   const key = `${c.fs}/${String(c.params.race)}`;
-  if (c.fs === 'ext4' && ['clone', 'dedupe', 'scrub'].includes(String(c.params.race))) return 'skip';
+  if (c.fs === 'ext4' && ['clone', 'dedupe', 'scrub', 'unshare'].includes(String(c.params.race))) return 'skip';
   return killed.includes(key) ? 'fail' : 'pass';
 }
 

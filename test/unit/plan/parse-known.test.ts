@@ -162,9 +162,9 @@ describe('plans/catalogue.yaml', () => {
 
   it('parses and lists the pin-unlink eviction, pin-munmap and busy-locked issues, then the 6.1 lost wakeup', () => {
     expect(issues).toEqual([]);
-    expect(plan?.known).toHaveLength(16);
+    expect(plan?.known).toHaveLength(17);
     const for61 = plan!.known.slice(3);
-    const waiting = ['truncate', 'otrunc', 'punch', 'zero', 'collapse', 'insert', 'clone', 'dedupe'];
+    const waiting = ['truncate', 'otrunc', 'punch', 'zero', 'collapse', 'insert', 'clone', 'dedupe', 'unshare'];
     expect(for61.map((k) => k.case)).toEqual([...waiting.map((r) => `*/pin-race/*race=${r}*`),
       '*/pin-reuse/*', '*/fio-race/*', '*/pin-fault/*', '*/pin-signal/mode=restart*', '*/pin-signal/mode=kill*']);
     for (const k of for61) expect(JSON.stringify(k)).toMatch(/folio_put_refs/);
@@ -179,7 +179,7 @@ describe('plans/catalogue.yaml', () => {
 
   it('scopes the 6.1 lost wakeup to the racers that wait: every pin-race case but race=scrub', () => {
     const cases = expandPlan(plan!).filter((c) => c.workload === 'pin-race');
-    const hit = (id: string) => plan!.known.slice(3, 11).some((k) => globMatches(k.case, id));
+    const hit = (id: string) => plan!.known.slice(3, 12).some((k) => globMatches(k.case, id));
     expect(cases.filter((c) => !hit(c.id)).every((c) => c.params.race === 'scrub')).toBe(true);
     expect(cases.filter((c) => c.params.race === 'scrub').some((c) => hit(c.id))).toBe(false);
   });

@@ -39,7 +39,7 @@ describe('catalogue', () => {
     expect(Object.keys(defs['pin-race']!).sort()).toEqual(['index', 'pages', 'pin', 'race']);
     expect(defs['pin-race']!.pin!.values).toEqual(['pread', 'io_uring', 'pwrite', 'preadv', 'io_uring_write', 'aio']);
     expect(defs['pin-race']!.race!.values).toEqual(
-      ['truncate', 'punch', 'otrunc', 'zero', 'collapse', 'insert', 'clone', 'dedupe', 'scrub'],
+      ['truncate', 'punch', 'otrunc', 'zero', 'collapse', 'insert', 'clone', 'dedupe', 'scrub', 'unshare'],
     );
     expect(defs['register-buffers']).toEqual({});
     expect(Object.keys(defs['pin-unlink']!).sort()).toEqual(['index', 'pages', 'umount']);

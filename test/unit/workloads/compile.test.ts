@@ -191,8 +191,8 @@ describe('compileGuestPrograms', { timeout: 60_000 }, () => {
         if (line.race_ret === 0) {
           expect(line, what).toMatchObject({ size_after: line.size_expected, data_ok: true });
         } else {
-          // The host filesystem may not support it (tmpfs: collapse/insert/zero; ext4: clone/dedupe;
-          // anything but xfs: the scrub ioctl, ENOTTY).
+          // The host filesystem may not support it (tmpfs: collapse/insert/zero; ext4: clone/dedupe/
+          // unshare; anything but xfs: the scrub ioctl, ENOTTY).
           expect(race === 'scrub' ? [25, 95] : [18, 22, 95], what).toContain(line.race_errno);
         }
       }

@@ -22,7 +22,7 @@ describe('wait table', () => {
     const rules = Object.fromEntries(RACES.map((r) => [r, waitRule('virtiofs', r).rule]));
     expect(rules).toEqual({
       truncate: 'waits', punch: 'waits', otrunc: 'waits', zero: 'waits',
-      collapse: 'unsupported', insert: 'unsupported', clone: 'unsupported', dedupe: 'unsupported', scrub: 'unsupported',
+      collapse: 'unsupported', insert: 'unsupported', clone: 'unsupported', dedupe: 'unsupported', scrub: 'unsupported', unshare: 'unsupported', unshare: 'unsupported',
     });
     for (const race of RACES) {
       const e = waitRule('virtiofs', race);
@@ -35,11 +35,11 @@ describe('wait table', () => {
     expect(unsupportedReason('virtiofs', 'clone')).toBe('FICLONERANGE is not supported on virtiofs');
   });
 
-  it('says ext4 cannot clone, dedupe or scrub, xfs scrub need not wait, and everything else waits', () => {
+  it('says ext4 cannot clone, dedupe, scrub or unshare, xfs scrub need not wait, and everything else waits', () => {
     const rules = (fs: 'ext4' | 'xfs') => Object.fromEntries(RACES.map((r) => [r, waitRule(fs, r).rule]));
     expect(rules('ext4')).toEqual({
       truncate: 'waits', punch: 'waits', otrunc: 'waits', zero: 'waits', collapse: 'waits', insert: 'waits',
-      clone: 'unsupported', dedupe: 'unsupported', scrub: 'unsupported',
+      clone: 'unsupported', dedupe: 'unsupported', scrub: 'unsupported', unshare: 'unsupported',
     });
     expect(Object.entries(rules('xfs')).every(([race, r]) => r === (race === 'scrub' ? 'no-wait' : 'waits'))).toBe(true);
     // Online repair breaks pNFS leases only (BREAK_WRITE); 6.1 breaks nothing there at all.
@@ -49,6 +49,7 @@ describe('wait table', () => {
     expect(waitRule('xfs', 'collapse').via).toContain('xfs_file_fallocate');
     expect(waitRule('xfs', 'clone').via).toContain('xfs_ilock2_io_mmap');
     expect(waitRule('xfs', 'otrunc').via).toContain('handle_truncate');
+    expect(waitRule('xfs', 'unshare').via).toContain('xfs_file_fallocate');
   });
 
   it('cites where 6.1 differs: ext4 fallocate breaks layouts in each mode helper, xfs_break_dax_layouts lives in xfs_file.c', () => {

@@ -21,8 +21,11 @@ export const BACKENDS: readonly BackendName[] = ['pmem', 'virtio-pmem', 'virtiof
 /** Every filesystem a plan may name (which backend holds which: backend-fs.ts). */
 export const FILESYSTEMS: readonly FsName[] = ['ext4', 'xfs', 'virtiofs'];
 
-/** Config fragments every kernel gets unless the plan lists its own. */
-export const DEFAULT_CONFIG_NAMES: readonly string[] = ['base', 'pmem', 'nullblk', 'io_uring', 'watchdog', 'gup_test'];
+/**
+ * Config fragments every kernel gets unless the plan lists its own. virtiofs is among them, so the
+ * pmem and virtiofs backends share one kernel (one build, not two).
+ */
+export const DEFAULT_CONFIG_NAMES: readonly string[] = ['base', 'pmem', 'nullblk', 'io_uring', 'watchdog', 'gup_test', 'virtiofs'];
 
 /** The target that runs cases in QEMU on this machine; always known, and the default. */
 export const LOCAL_TARGET = 'local';
@@ -47,9 +50,9 @@ export function defaultSource(): SourceSpec {
   return { kind: 'debian', package: DEFAULT_DEBIAN_PACKAGE };
 }
 
-/** Names of the default config fragments for a backend (virtio-pmem and virtiofs add their own). */
+/** Names of the default config fragments for a backend (virtio-pmem adds its own). */
 export function defaultConfigNames(backend: BackendName): string[] {
-  return backend === 'pmem' ? [...DEFAULT_CONFIG_NAMES] : [...DEFAULT_CONFIG_NAMES, backend];
+  return backend === 'virtio-pmem' ? [...DEFAULT_CONFIG_NAMES, backend] : [...DEFAULT_CONFIG_NAMES];
 }
 
 /** Absolute paths of the default config fragments for a backend. */

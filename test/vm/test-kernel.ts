@@ -1,6 +1,7 @@
 // The kernel VM tests boot: the default plan's kernel, built through daxlab's own cache (a hit
 // after the first run; on a fresh machine the first call builds it). DAXLAB_TEST_KERNEL overrides
-// the pmem kernel; a backend with its own config fragment (virtiofs) gets its own kernel.
+// the pmem kernel; a backend with its own config fragment (virtio-pmem) gets its own kernel, while
+// virtiofs shares the pmem one (its fragment is among the defaults).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

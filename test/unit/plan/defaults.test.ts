@@ -39,12 +39,13 @@ describe('defaultPlan', () => {
 });
 
 describe('default helpers', () => {
-  it('virtiofs and virtio-pmem add their fragment last', () => {
+  it('pmem and virtiofs share the default fragments (virtiofs among them); virtio-pmem adds its own last', () => {
     expect(defaultConfigPaths('virtiofs', '/c')).toEqual([
       '/c/base.config', '/c/pmem.config', '/c/nullblk.config', '/c/io_uring.config', '/c/watchdog.config', '/c/gup_test.config', '/c/virtiofs.config',
     ]);
+    expect(defaultConfigPaths('pmem', '/c')).toEqual(defaultConfigPaths('virtiofs', '/c'));
     expect(defaultConfigPaths('virtio-pmem', '/c').at(-1)).toBe('/c/virtio-pmem.config');
-    expect(defaultConfigPaths('pmem', '/c')).toHaveLength(6);
+    expect(defaultConfigPaths('pmem', '/c')).toHaveLength(7);
   });
 
   it('the label is stock without patches, else the plan name', () => {

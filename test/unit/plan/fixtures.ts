@@ -38,7 +38,7 @@ export function planCtx(overrides: Partial<PlanContext> = {}): PlanContext {
 }
 
 /** The default config paths for the pmem backend. */
-export const DEFAULT_CONFIGS = ['base', 'pmem', 'nullblk', 'io_uring', 'watchdog', 'gup_test'].map(
+export const DEFAULT_CONFIGS = ['base', 'pmem', 'nullblk', 'io_uring', 'watchdog', 'gup_test', 'virtiofs'].map(
   (n) => `/repo/kernel-configs/${n}.config`,
 );
 

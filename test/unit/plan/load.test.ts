@@ -15,7 +15,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'daxlab-plan-'));
   configsDir = join(dir, 'kernel-configs');
   await mkdir(configsDir);
-  for (const n of ['base', 'pmem', 'nullblk', 'io_uring', 'watchdog', 'gup_test']) await writeFile(join(configsDir, `${n}.config`), '');
+  for (const n of ['base', 'pmem', 'nullblk', 'io_uring', 'watchdog', 'gup_test', 'virtiofs']) await writeFile(join(configsDir, `${n}.config`), '');
   await mkdir(join(dir, 'plans'));
   await writeFile(join(dir, 'plans', 'fix.patch'), '');
 });

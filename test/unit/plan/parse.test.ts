@@ -96,11 +96,8 @@ describe('parsePlanText: defaults', () => {
     expect(parseLines('name: fix', 'kernel: { patches: [] }').plan?.kernel.label).toBe('stock');
   });
 
-  it('the virtiofs backend adds the virtiofs fragment to the default configs', () => {
-    expect(parseLines('backend: virtiofs').plan?.kernel.configs).toEqual([
-      ...DEFAULT_CONFIGS,
-      '/repo/kernel-configs/virtiofs.config',
-    ]);
+  it('the virtiofs backend uses the default configs, the same kernel as pmem', () => {
+    expect(parseLines('backend: virtiofs').plan?.kernel.configs).toEqual(DEFAULT_CONFIGS);
   });
 
   it('explicit configs replace the defaults, even with virtiofs', () => {

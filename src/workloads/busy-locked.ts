@@ -5,9 +5,9 @@ import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
 import { lockedAnswersOf, lockedProblems } from './busy-locked-answers.js';
 import { entryPagesFrom } from './busy-range-queries.js';
-import { checkResult, errorVerdict, requireFields } from './guest-json.js';
+import { readBusyrange } from './busyrange-output.js';
+import { errorVerdict } from './guest-json.js';
 import { caseFilePath, intParam } from './params.js';
-import { indexProblem } from './pin-checks.js';
 import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
 
 const PARAMS: Record<string, ParamDef> = {
@@ -27,19 +27,14 @@ function command(tc: TestCase, env: GuestEnv): string[] {
 }
 
 function judge(tc: TestCase, out: GuestOutput): Verdict {
-  const index = intParam(tc, 'index', PARAMS.index!);
-  const pages = intParam(tc, 'pages', PARAMS.pages!);
-  const outside = indexProblem(index, pages);
-  if (outside) return errorVerdict(outside, out);
-  const checked = checkResult('busyrange', out);
-  if ('verdict' in checked) return checked.verdict;
-  const fields = requireFields('busyrange', checked.line, ['map_faults', 'pin_pfn'] as const, out);
-  if ('verdict' in fields) return fields.verdict;
-  const answers = lockedAnswersOf(checked.line);
+  const read = readBusyrange(tc, out, PARAMS);
+  if ('verdict' in read) return read.verdict;
+  const { index, pages, mapFaults, pinPfn } = read;
+  const answers = lockedAnswersOf(read.line);
   if (typeof answers === 'string') return errorVerdict(answers, out);
-  const entryPages = entryPagesFrom(fields.values.map_faults, pages);
-  const details = { index, pages, entry: entryPages === 1 ? '4 KiB (PTE)' : '2 MiB (PMD)', mapFaults: fields.values.map_faults };
-  const held = lockedProblems(answers, { index, pinPfn: fields.values.pin_pfn });
+  const entryPages = entryPagesFrom(mapFaults, pages);
+  const details = { index, pages, entry: entryPages === 1 ? '4 KiB (PTE)' : '2 MiB (PMD)', mapFaults };
+  const held = lockedProblems(answers, { index, pinPfn });
   const timings: Record<string, number> = held.maxWaitMs >= 0 ? { lockedWaitMaxMs: held.maxWaitMs } : {};
   if (held.fails.length > 0) {
     const more = held.fails.length > 2 ? `; and ${held.fails.length - 2} more` : '';

@@ -4,10 +4,10 @@
 // (vmsplice into a pipe), and before and after it does.
 import type { TestCase } from '../plan/types.js';
 import type { Verdict } from '../results/types.js';
-import { checkResult, errorVerdict, requireFields, type ResultLine } from './guest-json.js';
+import { readBusyrange } from './busyrange-output.js';
+import { errorVerdict, type ResultLine } from './guest-json.js';
 import { busyRanges, entryPagesFrom, expectBusy, rangeArg, rangeText, scannedPages, type ByteRange } from './busy-range-queries.js';
 import { caseFilePath, intParam } from './params.js';
-import { indexProblem } from './pin-checks.js';
 import type { GuestEnv, GuestOutput, ParamDef, Workload } from './types.js';
 
 const PARAMS: Record<string, ParamDef> = {
@@ -77,20 +77,15 @@ export function answerProblem(
 }
 
 function judge(tc: TestCase, out: GuestOutput): Verdict {
-  const index = intParam(tc, 'index', PARAMS.index!);
-  const pages = intParam(tc, 'pages', PARAMS.pages!);
-  const outside = indexProblem(index, pages);
-  if (outside) return errorVerdict(outside, out);
-  const checked = checkResult('busyrange', out);
-  if ('verdict' in checked) return checked.verdict;
-  const fields = requireFields('busyrange', checked.line, ['map_faults', 'pin_pfn'] as const, out);
-  if ('verdict' in fields) return fields.verdict;
+  const read = readBusyrange(tc, out, PARAMS);
+  if ('verdict' in read) return read.verdict;
+  const { index, pages } = read;
   const ranges: Array<ByteRange | 'whole'> = [...busyRanges(index, pages), 'whole'];
-  const answers = answersOf(checked.line, ranges.length);
+  const answers = answersOf(read.line, ranges.length);
   if (typeof answers === 'string') return errorVerdict(answers, out);
-  const entryPages = entryPagesFrom(fields.values.map_faults, pages);
-  const facts = { index, pages, entryPages, pinPfn: fields.values.pin_pfn };
-  const details = { index, pages, entry: entryPages === 1 ? '4 KiB (PTE)' : '2 MiB (PMD)', queries: ranges.length * PHASES.length, mapFaults: fields.values.map_faults };
+  const entryPages = entryPagesFrom(read.mapFaults, pages);
+  const facts = { index, pages, entryPages, pinPfn: read.pinPfn };
+  const details = { index, pages, entry: entryPages === 1 ? '4 KiB (PTE)' : '2 MiB (PMD)', queries: ranges.length * PHASES.length, mapFaults: read.mapFaults };
   if (PHASES.some((p) => answers[p].some((a) => a[3] !== 1))) {
     return { ...errorVerdict('the file was not mapped during a query (mapping_mapped() false): the scan was never exercised', out), details };
   }

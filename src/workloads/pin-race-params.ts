@@ -25,6 +25,10 @@ export const PIN_INFO: Record<PinName, { io: 'read' | 'write'; bytes: number }> 
   aio: { io: 'read', bytes: PAGE },
 };
 
+// The data check of a call that must leave the file's content as it was.
+const unchangedFailure = (after: string) =>
+  `the file does not read back as it was (the pinned page with what the pin I/O left, the rest unchanged) after ${after}`;
+
 /** Per racing operation: the call as reports name it, the size it leaves, and its data check's failure text. */
 export const RACE_INFO: Record<RaceName, { call: string; sizeAfter(pages: number): number; dataFailure: string }> = {
   truncate: { call: 'ftruncate', sizeAfter: () => 0, dataFailure: '' },
@@ -59,16 +63,8 @@ export const RACE_INFO: Record<RaceName, { call: string; sizeAfter(pages: number
     sizeAfter: (n) => n * PAGE,
     dataFailure: 'deduped page lost its data, or fewer than 4096 bytes were deduped',
   },
-  scrub: {
-    call: 'ioctl(XFS_IOC_SCRUB_METADATA, BMBTD, IFLAG_REPAIR)',
-    sizeAfter: (n) => n * PAGE,
-    dataFailure: 'the file does not read back as it was (the pinned page with what the pin I/O left, the rest unchanged) after the online repair',
-  },
-  unshare: {
-    call: 'fallocate(UNSHARE_RANGE)',
-    sizeAfter: (n) => n * PAGE,
-    dataFailure: 'the file does not read back as it was (the pinned page with what the pin I/O left, the rest unchanged) after the unshare',
-  },
+  scrub: { call: 'ioctl(XFS_IOC_SCRUB_METADATA, BMBTD, IFLAG_REPAIR)', sizeAfter: (n) => n * PAGE, dataFailure: unchangedFailure('the online repair') },
+  unshare: { call: 'fallocate(UNSHARE_RANGE)', sizeAfter: (n) => n * PAGE, dataFailure: unchangedFailure('the unshare') },
 };
 
 /** pin-race's parameter definitions; the defaults are the original 2 x 2 x 2 matrix. */

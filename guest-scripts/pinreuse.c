@@ -104,25 +104,8 @@ int main(int argc, char **argv)
 	unlink(fill_path); /* a leftover of a killed run */
 
 	/* The device holds B; a control read, done the pin's way, gives it back. */
-	p.devfd = open(dev, O_RDWR | O_DIRECT);
-	if (p.devfd < 0)
-		die_json(3, "cannot open the delay device O_RDWR|O_DIRECT", errno);
-	int e = p.iopoll ? io_uring_queue_init(4, &p.ring, IORING_SETUP_IOPOLL) : 0;
-	if (e < 0)
-		die_json(3, "io_uring_queue_init(IOPOLL) failed", -e);
 	unsigned char *buf = anon_page();
-	for (long i = 0; i < DAXLAB_PAGE; i++)
-		buf[i] = b_at(i);
-	if (pwrite(p.devfd, buf, DAXLAB_PAGE, 0) != DAXLAB_PAGE)
-		die_json(3, "cannot write the pattern to the delay device", errno);
-	memset(buf, 0, DAXLAB_PAGE);
-	long ctl = reuse_read_now(&p, buf);
-	if (ctl != DAXLAB_PAGE)
-		die_json(3, p.iopoll ? "control read on the IOPOLL ring failed (does the device have a poll queue?)"
-				     : "control read of the delay device failed", ctl < 0 ? (int)-ctl : 0);
-	int dev_ok = 1;
-	for (long i = 0; i < DAXLAB_PAGE; i++)
-		dev_ok &= buf[i] == b_at(i);
+	int dev_ok = reuse_pin_open(&p, dev, buf);
 
 	int fillfd = open(fill_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	if (fillfd < 0)
@@ -141,8 +124,6 @@ int main(int argc, char **argv)
 	long long pin_phys = phys_of(fd, index * DAXLAB_PAGE);
 
 	p.page = map + index * DAXLAB_PAGE;
-	if (sem_init(&p.submitted, 0, 0) != 0)
-		die_json(3, "sem_init failed", errno);
 	pthread_t th;
 	start_and_wait(&th, reuse_pin_thread, &p, &p.submitted, lead_ms);
 

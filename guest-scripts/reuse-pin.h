@@ -69,6 +69,34 @@ static inline long reuse_read_now(struct reuse_pin *p, void *buf)
 	return n < 0 ? -errno : n;
 }
 
+/* Open the delay device (O_RDWR|O_DIRECT), set up the IOPOLL ring for an iopoll pin, write
+ * pattern B to the device's first page and read it back the pin's way into buf. Returns 1 when
+ * the read gave B back; exits 3 when the device cannot be set up. */
+static inline int reuse_pin_open(struct reuse_pin *p, const char *dev, unsigned char *buf)
+{
+	p->devfd = open(dev, O_RDWR | O_DIRECT);
+	if (p->devfd < 0)
+		die_json(3, "cannot open the delay device O_RDWR|O_DIRECT", errno);
+	int e = p->iopoll ? io_uring_queue_init(4, &p->ring, IORING_SETUP_IOPOLL) : 0;
+	if (e < 0)
+		die_json(3, "io_uring_queue_init(IOPOLL) failed", -e);
+	for (long i = 0; i < DAXLAB_PAGE; i++)
+		buf[i] = b_at(i);
+	if (pwrite(p->devfd, buf, DAXLAB_PAGE, 0) != DAXLAB_PAGE)
+		die_json(3, "cannot write the pattern to the delay device", errno);
+	memset(buf, 0, DAXLAB_PAGE);
+	long ctl = reuse_read_now(p, buf);
+	if (ctl != DAXLAB_PAGE)
+		die_json(3, p->iopoll ? "control read on the IOPOLL ring failed (does the device have a poll queue?)"
+				      : "control read of the delay device failed", ctl < 0 ? (int)-ctl : 0);
+	int ok = 1;
+	for (long i = 0; i < DAXLAB_PAGE; i++)
+		ok &= buf[i] == b_at(i);
+	if (sem_init(&p->submitted, 0, 0) != 0)
+		die_json(3, "sem_init failed", errno);
+	return ok;
+}
+
 static inline void reuse_done(struct reuse_pin *p, long res)
 {
 	p->ret = res < 0 ? -1 : res;

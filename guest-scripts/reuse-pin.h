@@ -97,6 +97,15 @@ static inline int reuse_pin_open(struct reuse_pin *p, const char *dev, unsigned 
 	return ok;
 }
 
+/* True when buf holds pattern B (the device's first page). */
+static inline int is_b_page(const unsigned char *buf)
+{
+	for (long i = 0; i < DAXLAB_PAGE; i++)
+		if (buf[i] != b_at(i))
+			return 0;
+	return 1;
+}
+
 static inline void reuse_done(struct reuse_pin *p, long res)
 {
 	p->ret = res < 0 ? -1 : res;

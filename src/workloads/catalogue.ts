@@ -14,6 +14,7 @@ import { pinReuse } from './pin-reuse.js';
 import { pinSignal } from './pin-signal.js';
 import { pinUnlink } from './pin-unlink.js';
 import { registerBuffers } from './register-buffers.js';
+import { windowReclaim } from './window-reclaim.js';
 import type { ParamDef, Workload } from './types.js';
 
 /** Every workload, keyed by its name. */
@@ -31,6 +32,7 @@ export const WORKLOADS: Record<string, Workload> = {
   [busyRange.name]: busyRange,
   [busyLocked.name]: busyLocked,
   [multiPin.name]: multiPin,
+  [windowReclaim.name]: windowReclaim,
   // Test-only fault injection for the fault suite (inDefaultPlan: false).
   [fault.name]: fault,
 };

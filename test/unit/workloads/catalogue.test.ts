@@ -13,7 +13,7 @@ import { ENV, testCase } from './fixtures.js';
 describe('catalogue', () => {
   it('lists the workloads by name', () => {
     expect(Object.keys(WORKLOADS).sort()).toEqual([
-      'busy-locked', 'busy-range', 'fault', 'fio-fixedbufs', 'fio-race', 'gup-longterm', 'multi-pin', 'pin-fault', 'pin-munmap', 'pin-race', 'pin-reuse', 'pin-signal', 'pin-unlink', 'register-buffers',
+      'busy-locked', 'busy-range', 'fault', 'fio-fixedbufs', 'fio-race', 'gup-longterm', 'multi-pin', 'pin-fault', 'pin-munmap', 'pin-race', 'pin-reuse', 'pin-signal', 'pin-unlink', 'register-buffers', 'window-reclaim',
     ]);
     for (const [name, w] of Object.entries(WORKLOADS)) {
       expect(w.name).toBe(name);
@@ -30,7 +30,7 @@ describe('catalogue', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(DaxlabError);
       expect((e as DaxlabError).code).toBe('PLAN_INVALID');
-      expect((e as DaxlabError).message).toContain('pin-race, register-buffers, gup-longterm, pin-unlink, pin-munmap, pin-fault, pin-signal, pin-reuse, fio-fixedbufs, fio-race, busy-range, busy-locked, multi-pin');
+      expect((e as DaxlabError).message).toContain('pin-race, register-buffers, gup-longterm, pin-unlink, pin-munmap, pin-fault, pin-signal, pin-reuse, fio-fixedbufs, fio-race, busy-range, busy-locked, multi-pin, window-reclaim');
     }
   });
 

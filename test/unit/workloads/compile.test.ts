@@ -27,7 +27,7 @@ describe('compileGuestPrograms', { timeout: 60_000 }, () => {
   it('compiles every guest program, then reuses the output', async () => {
     const first = await compileGuestPrograms(SRC, join(work, 'out'));
     expect(first.programs).toEqual(
-      ['busyrange', 'daxcheck', 'fiotrunc', 'kmsg-read', 'multipin', 'pinrace', 'pinreuse', 'pinsignal', 'pinunlink', 'regbuf', 'shmshim.so'],
+      ['busyrange', 'daxcheck', 'fiotrunc', 'kmsg-read', 'multipin', 'pinrace', 'pinreuse', 'pinsignal', 'pinunlink', 'regbuf', 'shmshim.so', 'windowreclaim'],
     );
     expect(first.binDir).toMatch(/\/out\/[0-9a-f]{16}$/);
     const before = (await stat(join(first.binDir, 'pinrace'))).mtimeMs;
@@ -246,6 +246,22 @@ describe('compileGuestPrograms', { timeout: 60_000 }, () => {
     // F, G and the filler are removed.
     expect((await execa('ls', ['-A', work])).stdout.split('\n').filter((n) => n.startsWith('reuse') || n.includes('fill')))
       .toEqual(['reuse-dev']);
+  });
+
+  it('runs windowreclaim on the host when the DAX check is compiled out (no window: nothing reclaimed)', async () => {
+    const { binDir } = await compileGuestPrograms(SRC, join(work, 'out'), { extraFlags: ['-DDAXLAB_ALLOW_NON_DAX'] });
+    const dev = join(work, 'window-dev');
+    await writeFile(dev, Buffer.alloc(65536));
+    const file = join(work, 'window');
+    const r = await execa(join(binDir, 'windowreclaim'), ['--file', file, '--ranges', '4', '--index', '5', '--dev', dev,
+      '--pin', 'pread', '--hold-ms', '20', '--lead-ms', '2'], { reject: false });
+    expect(r.exitCode, r.stdout).toBe(0);
+    // The host's page cache keeps range 0 mapped, and the read's data lands in page 5 only.
+    expect(parseResultLine(r.stdout)).toMatchObject({ pin: 'pread', index: 5, ranges: 4, dev_ok: true, read_ret: 4096,
+      mapped_after: 1, landed: true, misplaced_range: -1, dax: false });
+    expect((await execa('ls', ['-A', work])).stdout.split('\n').filter((n) => n === 'window')).toEqual([]);
+    const bad = await execa(join(binDir, 'windowreclaim'), ['--file', file, '--ranges', '4', '--index', '512', '--dev', dev, '--pin', 'pread'], { reject: false });
+    expect(bad.exitCode).toBe(2);
   });
 
   it('builds fiotrunc, which refuses a non-block device, and the shm shim as a shared object', async () => {

@@ -176,17 +176,13 @@ export class VmLanes {
     this.together = devices.length >= this.vm.filesystems.length;
   }
 
-  // Mount fs once (together), or make it the one mounted on the single device (turns).
+  // Mount fs once (together: each on its own device, or virtiofs's share), or make it the one
+  // mounted on the single device (turns).
   private async mount(fs: FsName, guest: BootedGuest['guest']): Promise<void> {
-    if (fs === 'virtiofs') {
-      let m = this.mounted.get(fs);
-      if (!m) this.mounted.set(fs, (m = this.mountShare(guest)));
-      return m;
-    }
     const devices = await this.devices!;
     if (this.together) {
       let m = this.mounted.get(fs);
-      if (!m) this.mounted.set(fs, (m = this.mountOn(fs, devices[this.vm.filesystems.indexOf(fs)]!, guest)));
+      if (!m) this.mounted.set(fs, (m = fs === 'virtiofs' ? this.mountShare(guest) : this.mountOn(fs, devices[this.vm.filesystems.indexOf(fs)]!, guest)));
       return m;
     }
     if (this.turn?.fs !== fs) this.turn = { fs, ready: this.mountOn(fs, devices[0]!, guest) };
